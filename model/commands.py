@@ -1,0 +1,5 @@
+"""Subcommands that live beside their feature (batch, results, plot, calibrate ...).
+
+Importing this module registers them with model.cli; each feature keeps its own
+argument set next to its code.
+"""

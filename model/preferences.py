@@ -1,0 +1,76 @@
+"""How much cooperation an actor wants with each partner in each domain.
+
+More with threats both perceive, transnational threats the domain concerns, shared
+values, a reliable partner (reciprocity memory) and a common engaged ally (the US as
+hub); less with the domain's cost, fear of entrapment in the partner's far-away
+conflicts and expected backlash from nearby adversaries of the partner (the last two
+in military domains only). The net incentive y maps to a wish max(y,0)/(1+max(y,0)).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .domains import COST, MILITARY, RELEVANCE
+from .ordered import osum
+
+
+def _max_over_others(x: np.ndarray, rows, n: int) -> np.ndarray:
+    """max over k of x[..., i, j, k] excluding k == i and k == j (0 when nothing is left)."""
+    actor = np.arange(n)
+    keep = (actor[rows][:, None, None] != actor[None, None, :]) & (actor[None, :, None] != actor[None, None, :])
+    return np.max(np.where(keep[None], x, 0.0), axis=3)
+
+
+def shared_threat(threat: np.ndarray, rows=slice(None)) -> np.ndarray:
+    """S_ij = max over third parties k of min(T_ik, T_jk): (R, n_rows, N)."""
+    n = threat.shape[1]
+    both = np.minimum(threat[:, rows, None, :], threat[:, None, :, :])
+    return _max_over_others(both, rows, n)
+
+
+def entrapment(threat: np.ndarray, proximity: np.ndarray, rows=slice(None)) -> np.ndarray:
+    """E_ij = max_k T_jk (1 - T_ik)(1 - prox_ik): the partner's conflicts I neither share nor border."""
+    n = threat.shape[1]
+    mine = (1.0 - threat[:, rows, None, :]) * (1.0 - proximity[None, rows, None, :])
+    return _max_over_others(threat[:, None, :, :] * mine, rows, n)
+
+
+def backlash(threat: np.ndarray, proximity: np.ndarray, rows=slice(None)) -> np.ndarray:
+    """B_ij = max_k prox_ik T_kj: a nearby third party that fears my partner."""
+    n = threat.shape[1]
+    fear_of_partner = np.swapaxes(threat, 1, 2)  # [r, j, k] = T_kj
+    near = proximity[None, rows, None, :] * fear_of_partner[:, None, :, :]
+    return _max_over_others(near, rows, n)
+
+
+def hub(alliance: np.ndarray, engagement: np.ndarray, rows=slice(None)) -> np.ndarray:
+    """H_ij = max_k min(a_ik, a_jk) e_k: a common ally, as engaged as it is. (R, n_rows, N)."""
+    n = alliance.shape[0]
+    common = np.minimum(alliance[rows, None, :], alliance[None, :, :])[None] * engagement[:, None, None, :]
+    return _max_over_others(common, rows, n)
+
+
+def transnational_pull(levels: np.ndarray) -> np.ndarray:
+    """Per-domain transnational threat: sum_k relevance_dk X_k, (R, K) -> (R, D)."""
+    return osum(RELEVANCE[None, :, :] * levels[:, None, :], axis=2)
+
+
+def desired(threat, levels, trust, values, alliance, engagement, proximity, params,
+            rows=slice(None), shared=None) -> np.ndarray:
+    """Desired cooperation of actors ``rows`` with every partner: (R, n_rows, N, D) in [0, 1)."""
+    m = MILITARY[None, None, None, :]
+    if shared is None:
+        shared = shared_threat(threat, rows)
+    drive_threat = (0.3 + 0.7 * m) * (params.weight_shared_threat[:, None, None, None]
+                                      * shared[..., None])
+    drive_trans = params.weight_transnational[:, None, None, None] * transnational_pull(levels)[:, None, None, :]
+    social = (params.weight_values[:, None, None] * values
+              + params.weight_trust[:, None, None] * (trust[:, rows, :] - 0.5)
+              + params.weight_hub[:, None, None] * hub(alliance, engagement, rows))
+    fear = (params.weight_entrapment[:, None, None] * entrapment(threat, proximity, rows)
+            + params.weight_backlash[:, None, None] * backlash(threat, proximity, rows))
+    y = (drive_threat + drive_trans + social[..., None] - m * fear[..., None]
+         - params.cost_scale[:, None, None, None] * COST[None, None, None, :])
+    y = np.maximum(y, 0.0)
+    return y / (1.0 + y)

@@ -1,0 +1,65 @@
+"""Running one scenario for a few replications, on either engine, into a tidy table."""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+import numpy as np
+import pandas as pd
+
+from . import kernel
+from .agents import AllianceModel
+from .record import Trajectory
+from .runspec import RunSpec, parameters_for
+from .scenario import Scenario
+from .tables import tidy
+
+ENGINES = ("kernel", "mesa")
+
+
+def package_version() -> str:
+    try:
+        return version("japan-nato-alliance-sim")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+def default_engine(scenario: Scenario) -> str:
+    """The kernel, unless the world uses custom Mesa agent classes."""
+    return "mesa" if any(scenario.world.agent_classes) else "kernel"
+
+
+def run_specs(specs: list[RunSpec], engine: str = "kernel", keep=None) -> Trajectory:
+    """Run specs on one engine; the Mesa engine runs them one model at a time."""
+    if engine == "kernel":
+        return kernel.run(specs, keep)
+    parts = [AllianceModel.from_spec(s, keep).run() for s in specs]
+    first = parts[0]
+    return Trajectory(first.quarters, *(np.concatenate([getattr(p, f) for p in parts]) for f in
+                                        ("coop", "ceiling", "threat", "align", "assertive", "power", "levels",
+                                         "cstate")),
+                      {k: np.concatenate([p.indices[k] for p in parts]) for k in first.indices})
+
+
+def simulate(scenario: Scenario, seed: int = 0, replications: int = 1, parameters: dict | None = None,
+             engine: str | None = None, keep=None) -> tuple[pd.DataFrame, dict]:
+    """Run ``replications`` runs (identities (0,), (1,), ...) and return the tidy table and metadata."""
+    engine = engine or default_engine(scenario)
+    params = parameters_for(scenario, parameters)
+    specs = [RunSpec(scenario, params, seed, (r,)) for r in range(replications)]
+    t = run_specs(specs, engine, keep)
+    runs = pd.DataFrame({"run": np.arange(replications), "scenario": scenario.name,
+                         "replication": np.arange(replications)})
+    runs["scenario"] = runs["scenario"].astype("category")
+    table = tidy(t, scenario.world, scenario.start, runs)
+    meta = {
+        "scenario": scenario.name, "scenario_file": scenario.path, "scenario_sha256": scenario.digest,
+        "world": scenario.world.name, "world_sha256": scenario.world.digest,
+        "horizon": [scenario.start, scenario.end], "parameters": params,
+        "seed": {"master": seed, "identities": [list(s.identity) for s in specs],
+                 "scheme": "numpy SeedSequence(master, spawn_key=identity) -> PCG64"},
+        "replications": replications, "engine": engine, "package_version": package_version(),
+        "events": [{"date": e.date, "quantity": e.quantity.name, "op": e.op, "value": e.value, "label": e.label}
+                   for e in scenario.events],
+    }
+    return table, meta

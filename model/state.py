@@ -1,0 +1,62 @@
+"""The model state: plain arrays with a leading run axis, and how a run starts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import constraints, threat
+from .domains import CHANNELS
+from .world import World
+
+
+@dataclass
+class State:
+    """Everything that changes during a run; every array starts with the run axis R."""
+
+    threat: np.ndarray  # (R, N, N) threat of i from j, in [0, 1]
+    levels: np.ndarray  # (R, K) transnational threat levels, in [0, 1]
+    coop: np.ndarray  # (R, N, N, D) cooperation, symmetric, in [0, 1]
+    floor: np.ndarray  # (R, N, N, D) agreement floors, symmetric
+    trust: np.ndarray  # (R, N, N) reciprocity memory of i about j
+    align: np.ndarray  # (R, N, N) counterbalancing alignment, symmetric
+    assertive: np.ndarray  # (R, N) assertiveness
+    attrs: dict  # name -> (R, N) actor attributes that events may change
+    cstate: np.ndarray  # (R, N) int constraint state index
+    ceiling: np.ndarray  # (R, N, N, D) ceilings used in the last step (recorded)
+
+    @property
+    def runs(self) -> int:
+        return self.threat.shape[0]
+
+    def take(self, runs) -> State:
+        """The state of a subset of runs (copies)."""
+        return State(**{k: ({a: v[runs].copy() for a, v in val.items()} if isinstance(val, dict) else val[runs].copy())
+                        for k, val in self.__dict__.items()})
+
+
+def initial(world: World, params) -> State:
+    """The state at the horizon's start for R runs (R = length of the parameter arrays)."""
+    r = len(next(iter(params.values.values())))
+    n = world.n
+    attrs = {k: np.repeat(v[None, :], r, axis=0).astype(np.float64) for k, v in world.attributes.items()}
+    cstate = np.repeat(world.state0[None, :], r, axis=0)
+    align = np.repeat(world.alignment0[None], r, axis=0)
+    assertive = attrs["ambition"].copy()
+    target = threat.target(attrs["power"], attrs["offense"], assertive, align, attrs["engagement"],
+                           world.rivalry, world.proximity, world.alliance, params)
+    self_mask = 1.0 - np.eye(n)
+    ceil = constraints.ceiling(cstate, attrs["dovish"], attrs["consensus"], world.ceilings, world.proximity, params)
+    return State(
+        threat=target * self_mask[None],
+        levels=np.repeat(params.transnational_baseline[:, None], len(CHANNELS), axis=1).copy(),
+        coop=np.repeat(world.cooperation0[None], r, axis=0),
+        floor=np.repeat(world.floor0[None], r, axis=0),
+        trust=np.full((r, n, n), 0.5) * self_mask[None],
+        align=align,
+        assertive=assertive,
+        attrs=attrs,
+        cstate=cstate,
+        ceiling=ceil,
+    )
