@@ -3,3 +3,5 @@
 Importing this module registers them with model.cli; each feature keeps its own
 argument set next to its code.
 """
+
+from experiments import batch_cli  # noqa: E402,F401
