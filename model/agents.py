@@ -72,12 +72,14 @@ class AllianceModel(mesa.Model):
                                  f"known: {', '.join(k for k in AGENT_CLASSES if k)}")
             cls(self, i, name)
         self.actors = sorted(self.agents, key=lambda a: a.index)
+        self.actors_visit_order: list[Actor] | None = None  # a fixed visiting order (tests); None = default
         self.recorder = Recorder(self.state, self.world, scenario.steps, keep)
         self.recorder.record(0, self.state)
         self.fired = np.zeros((1, len(scenario.conditions)), dtype=bool)
         self.one = np.ones(1, dtype=bool)
-        for ev in scenario.events:
-            self.schedule_event(partial(self._apply, ev), at=float(ev.step))
+        self._callbacks = [partial(self._apply, ev) for ev in scenario.events]  # Mesa keeps weak references
+        for ev, callback in zip(scenario.events, self._callbacks):
+            self.schedule_event(callback, at=float(ev.step))
         self.datacollector = mesa.DataCollector(
             model_reporters={k: _index_reporter(k) for k in self.world.indices})
         self.datacollector.collect(self)
@@ -96,7 +98,10 @@ class AllianceModel(mesa.Model):
     def step(self) -> None:
         n = self.world.n
         self.noise_now = self.noise_rng.standard_normal((n, n))[None]
-        agents = self.agents.shuffle(inplace=False) if self.shuffle else self.actors
+        if self.actors_visit_order is not None:
+            agents = self.actors_visit_order
+        else:
+            agents = self.agents.shuffle(inplace=False) if self.shuffle else self.actors
         for a in agents:
             a.decide()
         self.decision = dynamics.Decision.gather([a.decision for a in self.actors])

@@ -157,5 +157,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+if __name__ == "__main__":  # python -m model.cli: use the one registry of the imported module
+    from model.cli import main as _main
+
+    sys.exit(_main())

@@ -3,8 +3,8 @@
 The ceiling comes from the actor's constraint state (Japan's Article 9 interpretation:
 strict, 1992 PKO law, post-2001 special measures, 2014/15 limited collective
 self-defence, amendment), lowered in military domains by a dovish domestic orientation,
-and, for an actor whose members must agree (NATO), lowered toward far-away partners by
-weak out-of-area consensus.
+and, for an actor whose members must agree (NATO), lowered toward far-away partners
+that are not its allies by weak out-of-area consensus.
 """
 
 from __future__ import annotations
@@ -15,15 +15,16 @@ from .domains import MILITARY
 
 
 def ceiling(state_index: np.ndarray, dovish: np.ndarray, consensus: np.ndarray, tables: np.ndarray,
-            proximity: np.ndarray, params, rows=slice(None)) -> np.ndarray:
-    """Ceiling of actors ``rows`` toward every partner per domain: (R, n_rows, N, D) in [0, 1].
+            proximity: np.ndarray, alliance: np.ndarray, params, rows=slice(None)) -> np.ndarray:
+    """Ceiling of actors ``rows`` toward every partner per domain: (R, n_rows, N, D) in [0, 1]; 0 toward oneself.
 
-    state_index, dovish, consensus: (R, N); tables: (N, S, D); proximity: (N, N).
+    state_index, dovish, consensus: (R, N); tables: (N, S, D); proximity, alliance: (N, N).
     """
     n = tables.shape[0]
     actor = np.arange(n)[rows]
     table = tables[actor[None, :], state_index[:, rows]]  # (R, n_rows, D)
     domestic = 1.0 - params.dovish_penalty[:, None, None] * dovish[:, rows, None] * MILITARY[None, None, :]
-    far = 1.0 - proximity[None, rows, :]  # (1, n_rows, N)
+    far = (1.0 - proximity[None, rows, :]) * (1.0 - alliance[None, rows, :])  # far and not an ally
     out_of_area = 1.0 - (1.0 - consensus[:, rows, None]) * far  # (R, n_rows, N)
+    out_of_area = out_of_area * (actor[:, None] != np.arange(n)[None, :])[None]  # nothing toward oneself
     return (table * domestic)[:, :, None, :] * out_of_area[:, :, :, None]

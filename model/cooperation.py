@@ -32,4 +32,6 @@ def trust_update(trust_rows, want_rows, offers, params, rows=slice(None)) -> np.
     eps = 1e-3
     got = np.minimum(np.swapaxes(offers, 1, 2)[:, rows], want_rows)
     fulfil = (osum(got, axis=3) + eps) / (osum(want_rows, axis=3) + eps)
-    return trust_rows + params.trust_memory[:, None, None] * (fulfil - trust_rows)
+    n = offers.shape[1]
+    not_self = (np.arange(n)[rows][:, None] != np.arange(n)[None, :])[None]
+    return (trust_rows + params.trust_memory[:, None, None] * (fulfil - trust_rows)) * not_self

@@ -21,12 +21,17 @@ class InputError(Exception):
     message: str
 
     def __str__(self) -> str:
-        where = str(self.file)
+        where = _one_line(self.file)
         if self.line is not None:
             where += f":{self.line}"
         if self.field:
-            where += f": field '{self.field}'"
-        return f"{where}: {self.message}"
+            where += f": field '{_one_line(self.field)}'"
+        return f"{where}: {_one_line(self.message)}"
+
+
+def _one_line(text) -> str:
+    """Keep a message on one line whatever a user's file contained."""
+    return str(text).replace("\r", "\\r").replace("\n", "\\n")
 
 
 def did_you_mean(word: str, choices) -> str:

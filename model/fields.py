@@ -30,7 +30,11 @@ def number(doc: Located, key, file: str, where: str = "", low=-math.inf, high=ma
     line = doc.line_of(key)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise InputError(file, line, where + str(key), f"must be a number, got {value!r}")
-    if not math.isfinite(value):
+    try:
+        finite = math.isfinite(value)
+    except OverflowError:
+        finite = False
+    if not finite:
         raise InputError(file, line, where + str(key), f"must be finite, got {value!r}")
     if integer and value != int(value):
         raise InputError(file, line, where + str(key), f"must be a whole number, got {value!r}")

@@ -69,9 +69,11 @@ REGISTRY: dict[str, Parameter] = {
         _P("weight_hub", "incentive", 0.6, 0.0, 3.0,
            "pull of a common engaged ally (the US as hub of both alliances)", "preferences"),
         _P("weight_entrapment", "incentive/threat", 0.8, 0.0, 3.0,
-           "push of fear of entrapment in the partner's far-away conflicts (military domains)", "preferences"),
+           "push of fear of entrapment in the partner's far-away conflicts (times militarisation)", "preferences"),
         _P("weight_backlash", "incentive/threat", 0.8, 0.0, 3.0,
-           "push of expected backlash from nearby adversaries of the partner (military domains)", "preferences"),
+           "push of expected backlash from nearby adversaries of the partner (times militarisation)", "preferences"),
+        _P("weight_partner_threat", "incentive/threat", 2.0, 0.0, 5.0,
+           "push of the threat the partner itself poses to the actor (one does not arm a rival)", "preferences"),
         _P("cost_scale", "incentive", 1.0, 0.0, 3.0,
            "multiplier on each domain's cost of cooperating", "preferences"),
         # constraints (model/constraints.py)
@@ -80,7 +82,7 @@ REGISTRY: dict[str, Parameter] = {
         # realised cooperation (model/cooperation.py)
         _P("build_rate", "1/quarter", 0.08, 0.01, 0.5,
            "share of the gap closed per quarter when cooperation grows (institution building)", "cooperation"),
-        _P("decay_rate", "1/quarter", 0.02, 0.001, 0.2,
+        _P("decay_rate", "1/quarter", 0.05, 0.001, 0.2,
            "share of the gap closed per quarter when cooperation shrinks (institutional inertia)", "cooperation"),
         _P("trust_memory", "1/quarter", 0.1, 0.01, 0.5,
            "share of the gap to the partner's latest fulfilment closed per quarter", "cooperation"),

@@ -2,9 +2,9 @@
 
 More with threats both perceive, transnational threats the domain concerns, shared
 values, a reliable partner (reciprocity memory) and a common engaged ally (the US as
-hub); less with the domain's cost, fear of entrapment in the partner's far-away
-conflicts and expected backlash from nearby adversaries of the partner (the last two
-in military domains only). The net incentive y maps to a wish max(y,0)/(1+max(y,0)).
+hub); less with the threat the partner itself poses, the domain's cost, fear of
+entrapment in the partner's far-away conflicts and expected backlash from nearby
+adversaries of the partner (the last two scaled by the domain's militarisation). The net incentive y maps to a wish max(y,0)/(1+max(y,0)).
 """
 
 from __future__ import annotations
@@ -70,7 +70,8 @@ def desired(threat, levels, trust, values, alliance, engagement, proximity, para
               + params.weight_hub[:, None, None] * hub(alliance, engagement, rows))
     fear = (params.weight_entrapment[:, None, None] * entrapment(threat, proximity, rows)
             + params.weight_backlash[:, None, None] * backlash(threat, proximity, rows))
-    y = (drive_threat + drive_trans + social[..., None] - m * fear[..., None]
+    rival = params.weight_partner_threat[:, None, None] * threat[:, rows, :]
+    y = (drive_threat + drive_trans + (social - rival)[..., None] - m * fear[..., None]
          - params.cost_scale[:, None, None, None] * COST[None, None, None, :])
     y = np.maximum(y, 0.0)
     return y / (1.0 + y)

@@ -143,7 +143,11 @@ def _value(world: World, q: Q.Quantity, op: str, raw, file: str, line: int, wher
             raise InputError(file, line, where + op,
                              f"unknown state {raw!r}{did_you_mean(raw, names)}; states: {', '.join(names)}")
         return float(names.index(raw))
-    if isinstance(raw, bool) or not isinstance(raw, (int, float)) or not math.isfinite(raw):
+    try:
+        finite = math.isfinite(raw)
+    except (OverflowError, TypeError):
+        finite = False
+    if isinstance(raw, bool) or not isinstance(raw, (int, float)) or not finite:
         raise InputError(file, line, where + op, f"must be a finite number, got {raw!r}")
     raw = float(raw)
     if op == "set" and not (q.low <= raw <= q.high):

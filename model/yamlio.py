@@ -44,12 +44,12 @@ def _mapping(loader: _Loader, node: yaml.MappingNode) -> Located:
     out.lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
-        if key in out:
-            raise InputError(loader.name, key_node.start_mark.line + 1, str(key), "duplicate key")
         try:
             hash(key)
         except TypeError:
             raise InputError(loader.name, key_node.start_mark.line + 1, None, "a key must be a plain value") from None
+        if key in out:
+            raise InputError(loader.name, key_node.start_mark.line + 1, str(key), "duplicate key")
         out[key] = loader.construct_object(value_node, deep=True)
         out.lines[key] = key_node.start_mark.line + 1
     return out
@@ -70,16 +70,21 @@ def load_mapping(path: str | Path, what: str = "file") -> Located:
     """Read a YAML file whose document must be a mapping; raise InputError otherwise."""
     path = Path(path)
     name = str(path)
+    if path.exists() and not path.is_file():
+        raise InputError(name, None, None, f"the {what} must be a regular file")
     try:
-        size = path.stat().st_size
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)
     except OSError as exc:
         raise InputError(name, None, None, f"cannot read {what}: {exc.strerror}") from None
-    if size > MAX_BYTES:
+    if len(raw) > MAX_BYTES:
+        size = path.stat().st_size
         raise InputError(name, None, None, f"{what} is {size:,} bytes; the limit is {MAX_BYTES:,}")
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(name, None, None, f"cannot read {what}: {exc}") from None
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(name, line, None, f"{what} is not UTF-8 text") from None
     try:
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
@@ -91,6 +96,11 @@ def load_mapping(path: str | Path, what: str = "file") -> Located:
             doc = loader.get_single_data()
         finally:
             loader.dispose()
+    except RecursionError:
+        raise InputError(name, None, None, "YAML nesting is too deep") from None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        raise InputError(name, line, None, f"character {exc.character!r} is not allowed in YAML") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None

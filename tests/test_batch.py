@@ -1,0 +1,182 @@
+"""Batches: identical results on every executor, durable resume, corruption and failure handling."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from experiments import batch, store
+from experiments.experiment import load_experiment
+from model.cli import main
+
+EXPERIMENT = """\
+name: tiny
+scenarios: [historical_baseline, sco_counterbalancing]
+parameters:
+  build_rate: {low: 0.05, high: 0.2}
+design: lhs
+samples: 3
+replications: 4
+seed: 99
+chunk_size: 5
+outputs:
+  trajectories: summary
+  dates: [2000.0, 2025.0, 2040.0]
+"""
+KEYS = ["run", "quarter", "actor_a", "actor_b", "domain"]
+
+
+def _exp(tmp_path, text=EXPERIMENT, name="tiny.yaml"):
+    p = tmp_path / name
+    p.write_text(text)
+    return p
+
+
+def _table(root):
+    df = store.load(root)
+    for c in ("scenario", "actor_a", "actor_b", "domain"):
+        df[c] = df[c].astype(str)
+    return df.sort_values(KEYS).reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("ref")
+    exp = load_experiment(_exp(tmp))
+    s = batch.run_batch(exp, tmp / "serial", "serial", progress=False)
+    assert s.runs == exp.n_runs == 24 and not s.failed
+    return exp, _table(tmp / "serial")
+
+
+def test_processes_and_dask_give_identical_tables(reference, tmp_path):
+    exp, ref = reference
+    batch.run_batch(exp, tmp_path / "proc", "processes", workers=2, progress=False)
+    pd.testing.assert_frame_equal(_table(tmp_path / "proc"), ref, check_exact=True)
+    batch.run_batch(exp, tmp_path / "dask", "dask", workers=2, progress=False)
+    pd.testing.assert_frame_equal(_table(tmp_path / "dask"), ref, check_exact=True)
+
+
+def test_seeds_depend_on_run_identity_not_chunking(reference, tmp_path):
+    exp, ref = reference
+    other = load_experiment(_exp(tmp_path, EXPERIMENT.replace("chunk_size: 5", "chunk_size: 7")))
+    batch.run_batch(other, tmp_path / "c7", "serial", progress=False)
+    pd.testing.assert_frame_equal(_table(tmp_path / "c7"), ref, check_exact=True)
+
+
+def test_every_run_present_once_with_its_parameters(reference, tmp_path):
+    exp, ref = reference
+    assert sorted(ref["run"].unique()) == list(range(exp.n_runs))
+    assert set(ref["date"].unique()) == {2000.0, 2025.0, 2040.0}
+    assert len(ref) == exp.n_runs * 3 * 10 * 10
+
+
+def test_killed_batch_resumes_to_identical_result(reference, tmp_path):
+    exp, ref = reference
+    path = _exp(tmp_path)
+    out = tmp_path / "killed"
+    slow = EXPERIMENT.replace("chunk_size: 5", "chunk_size: 1")
+    path.write_text(slow)
+    cmd = [sys.executable, "-m", "model.cli", "batch", str(path), "--executor", "serial", "--out", str(out),
+           "--quiet"]
+    proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        man = store.read_manifest(out) if (out / "manifest.json").exists() else None
+        if man and len(man["chunks"]) >= 3:
+            break
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    done_before = len(store.read_manifest(out)["chunks"])
+    assert 3 <= done_before < 24, "the kill must land mid-way"
+    resumed = batch.run_batch(load_experiment(path), out, "serial", resume=True, progress=False)
+    assert resumed.skipped == done_before and resumed.runs == 24 - done_before
+    runs = store.runs(out)
+    assert sorted(runs["run"]) == list(range(24))  # none twice, none missing
+    pd.testing.assert_frame_equal(_table(out), ref, check_exact=True)
+
+
+def test_corrupted_part_is_detected_and_rerun(reference, tmp_path):
+    exp, ref = reference
+    out = tmp_path / "corrupt"
+    batch.run_batch(exp, out, "serial", progress=False)
+    victim = out / store.read_manifest(out)["chunks"]["2"]["files"]["data"]["path"]
+    victim.write_bytes(victim.read_bytes()[:100])
+    s = batch.run_batch(exp, out, "serial", resume=True, progress=False)
+    assert s.runs == 5 and s.skipped == exp.n_runs - 5
+    pd.testing.assert_frame_equal(_table(out), ref, check_exact=True)
+
+
+def test_resume_refuses_a_different_experiment(reference, tmp_path, capsys):
+    exp, _ = reference
+    out = tmp_path / "mixed"
+    batch.run_batch(exp, out, "serial", progress=False)
+    before = sorted(p.name for p in (out / "parts").iterdir())
+    other = _exp(tmp_path, EXPERIMENT.replace("seed: 99", "seed: 100"), "other.yaml")
+    assert main(["batch", str(other), "--out", str(out), "--resume", "--executor", "serial", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "different experiment" in err and err.count("\n") == 1
+    assert sorted(p.name for p in (out / "parts").iterdir()) == before
+    assert main(["batch", str(_exp(tmp_path)), "--out", str(out), "--executor", "serial", "--quiet"]) == 2
+    assert "--resume" in capsys.readouterr().err
+
+
+def test_failing_run_is_recorded_not_fatal(reference, tmp_path, monkeypatch):
+    exp, _ = reference
+    import model.dynamics as dyn
+
+    real = dyn.step
+
+    def flaky(state, world, params, noise):
+        if np.any(params.build_rate == exp.points[1, 0]):
+            raise FloatingPointError("boom in sample 1")
+        return real(state, world, params, noise)
+
+    monkeypatch.setattr(dyn, "step", flaky)
+    s = batch.run_batch(exp, tmp_path / "fail", "serial", progress=False)
+    bad = {r for r in range(exp.n_runs) if exp.identity(r)[1] == 1}
+    assert {int(k) for k in s.failed} == bad
+    assert all("boom in sample 1" in v for v in s.failed.values())
+    assert f"{len(bad)} run(s) failed: FloatingPointError: boom in sample 1" in s.text()
+    runs = store.runs(tmp_path / "fail")
+    assert set(runs.loc[runs.status == "error", "run"]) == bad
+    assert set(_table(tmp_path / "fail")["run"]) == set(range(exp.n_runs)) - bad
+
+
+@pytest.mark.parametrize("text,field", [
+    ("name: x\nscenarios: [historical_baseline]\nreplication: 3\n", "replication"),
+    ("name: x\nscenarios: [historical_basline]\n", "scenarios"),
+    ("name: x\nscenarios: [historical_baseline]\nparameters:\n  build_rat: {}\ndesign: lhs\n", "parameters.build_rat"),
+    ("name: x\nscenarios: [historical_baseline]\nparameters:\n  build_rate: {low: 0, high: 0.2}\n",
+     "parameters.build_rate.low"),
+    ("name: x\nscenarios: [historical_baseline]\noutputs: {trajectories: summary, dates: [2050.0]}\n",
+     "outputs.dates"),
+    ("name: x\nscenarios: [historical_baseline]\ndesign: sobl\nparameters: {build_rate: {}}\n", "design"),
+    ("- just\n- a list\n", None),
+])
+def test_bad_experiment_files_exit_2_and_write_nothing(tmp_path, capsys, text, field):
+    path = _exp(tmp_path, text, "bad.yaml")
+    out = tmp_path / "out"
+    assert main(["batch", str(path), "--out", str(out), "--executor", "serial", "--quiet"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: ") and "\n" not in err and "bad.yaml" in err
+    assert ":" in err.split("bad.yaml", 1)[1][:4]  # a line number follows the file name
+    if field:
+        assert f"field '{field}'" in err
+    assert not out.exists()
+
+
+def test_results_command_summarises(reference, tmp_path, capsys):
+    exp, _ = reference
+    batch.run_batch(exp, tmp_path / "r", "serial", progress=False)
+    assert main(["results", str(tmp_path / "r"), "--export", str(tmp_path / "all.csv")]) == 0
+    out = capsys.readouterr().out
+    assert "24 of 24 runs complete" in out and "24 ok, 0 failed" in out
+    assert len(pd.read_csv(tmp_path / "all.csv")) == 24 * 3 * 10 * 10  # runs x dates x dyads x domains
+    assert Path(tmp_path / "all.csv").exists()
