@@ -64,7 +64,8 @@ def decide(s: State, world: World, params, noise: np.ndarray, rows=slice(None)) 
     shared = preferences.shared_threat(s.threat, rows)
     want = preferences.desired(s.threat, s.levels, s.trust, values(a["democracy"], rows), world.alliance,
                                a["engagement"], world.proximity, params, rows, shared=shared)
-    ceil = constraints.ceiling(s.cstate, a["dovish"], a["consensus"], world.ceilings, world.proximity, world.alliance, params, rows)
+    ceil = constraints.ceiling(s.cstate, a["dovish"], a["consensus"], world.ceilings, world.proximity,
+                               world.alliance, params, rows)
     return Decision(
         threat=new_threat,
         power=capabilities.grow(a["power"][:, rows], a["growth"][:, rows]),

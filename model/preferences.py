@@ -4,7 +4,8 @@ More with threats both perceive, transnational threats the domain concerns, shar
 values, a reliable partner (reciprocity memory) and a common engaged ally (the US as
 hub); less with the threat the partner itself poses, the domain's cost, fear of
 entrapment in the partner's far-away conflicts and expected backlash from nearby
-adversaries of the partner (the last two scaled by the domain's militarisation). The net incentive y maps to a wish max(y,0)/(1+max(y,0)).
+adversaries of the partner (the last two scaled by the domain's militarisation).
+The net incentive y maps to a wish max(y,0)/(1+max(y,0)).
 """
 
 from __future__ import annotations

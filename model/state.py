@@ -47,7 +47,8 @@ def initial(world: World, params) -> State:
     target = threat.target(attrs["power"], attrs["offense"], assertive, align, attrs["engagement"],
                            world.rivalry, world.proximity, world.alliance, params)
     self_mask = 1.0 - np.eye(n)
-    ceil = constraints.ceiling(cstate, attrs["dovish"], attrs["consensus"], world.ceilings, world.proximity, world.alliance, params)
+    ceil = constraints.ceiling(cstate, attrs["dovish"], attrs["consensus"], world.ceilings, world.proximity,
+                               world.alliance, params)
     return State(
         threat=target * self_mask[None],
         levels=np.repeat(params.transnational_baseline[:, None], len(CHANNELS), axis=1).copy(),
