@@ -14,6 +14,7 @@ import mesa
 import numpy as np
 
 from . import dynamics, schedule
+from .domains import MILITARY
 from .indices import index_values
 from .parameters import Params
 from .record import Recorder
@@ -44,7 +45,26 @@ class Actor(mesa.Agent):
         dynamics.commit(self.model.state, self.decision, self.settlement, self.rows)
 
 
-AGENT_CLASSES: dict[str, type[Actor]] = {"": Actor}
+class ReluctantActor(Actor):
+    """An example of a custom agent class: offers half of what the rules say in military domains.
+
+    Worlds name it with ``agent_class: reluctant``. The batch kernel cannot run custom
+    classes, so batches of such worlds fall back to the Mesa model run by run.
+    """
+
+    def decide(self) -> None:
+        super().decide()
+        self.decision.offer = self.decision.offer * (1.0 - 0.5 * (MILITARY >= 0.8))
+
+
+AGENT_CLASSES: dict[str, type[Actor]] = {"": Actor, "reluctant": ReluctantActor}
+
+
+def register_agent_class(name: str, cls: type[Actor]) -> None:
+    """Make ``agent_class: name`` available to world files (in this process)."""
+    if not (isinstance(cls, type) and issubclass(cls, Actor)):
+        raise TypeError("agent classes must subclass model.agents.Actor")
+    AGENT_CLASSES[name] = cls
 
 
 def _index_reporter(name: str):

@@ -139,6 +139,12 @@ def load_world(path: str | Path) -> World:
         lat.append(F.number(a, "lat", file, where, -90, 90))
         lon.append(F.number(a, "lon", file, where, -180, 180))
         classes.append(F.text(a, "agent_class", file, where, default=""))
+        if classes[-1]:
+            from .agents import AGENT_CLASSES
+            if classes[-1] not in AGENT_CLASSES:
+                raise InputError(file, a.line_of("agent_class"), where + "agent_class",
+                                 f"unknown agent class '{classes[-1]}'{did_you_mean(classes[-1], AGENT_CLASSES)}; "
+                                 f"known: {', '.join(k for k in AGENT_CLASSES if k)}")
         cons = F.mapping(a, "constraints", file, where)
         if cons:
             F.check_keys(cons, file, {"initial", "states"}, required=("initial", "states"),
