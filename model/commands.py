@@ -5,3 +5,4 @@ argument set next to its code.
 """
 
 from experiments import batch_cli  # noqa: E402,F401
+from experiments import viz_cli  # noqa: E402,F401
