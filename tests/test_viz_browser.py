@@ -163,8 +163,12 @@ def server(tmp_path):
                 proc.wait(timeout=15)
 
 
-def shown(page, name: str) -> tuple[float, float]:
-    """(value, date) of the readout line of index ``name``."""
+def shown(page, name: str, at: float | None = None) -> tuple[float, float]:
+    """(value, date) of the readout line of index ``name`` (waiting until it shows date ``at``)."""
+    if at is not None:  # components re-render independently: wait for this one to catch up
+        from playwright.sync_api import expect
+
+        expect(page.locator(f".viz-index-{name}")).to_contain_text(f" at {at:.2f}")
     text = page.locator(f".viz-index-{name}").inner_text()
     m = NUMBER_AT.search(text)
     assert m, f"cannot read a number from {text!r}"
@@ -199,7 +203,7 @@ def test_page_in_browser(server):
             seed.press("Enter")
             page.get_by_role("button", name="Reset").click()
             expect(status).to_contain_text(f"{SCENARIO} · seed {SEED} · quarter 0 of")
-            at_start = {n: shown(page, n) for n in names}
+            at_start = {n: shown(page, n, at=start) for n in names}
             for n in names:
                 assert at_start[n] == (round(first[0][n], 4), start)
 
@@ -209,7 +213,7 @@ def test_page_in_browser(server):
                 step.click()
                 expect(status).to_contain_text(f"quarter {q} of")
             for n in names:
-                value, date = shown(page, n)
+                value, date = shown(page, n, at=start + STEPS / 4)
                 assert date == start + STEPS / 4
                 assert f"{value:.4f}" == f"{first[STEPS][n]:.4f}", n
                 assert value != at_start[n][0], f"{n} did not change in {STEPS} quarters"
@@ -228,12 +232,12 @@ def test_page_in_browser(server):
             expect(status).to_contain_text(f"{SCENARIO} · seed {SEED} · quarter 0 of")
             expect(page.locator(".viz-overrides")).to_contain_text(f"{CHANGED[0]}={CHANGED[1]:g}")
             for n in names:
-                assert shown(page, n) == at_start[n]
+                assert shown(page, n, at=start) == at_start[n]
             k = 8
             for q in range(1, k + 1):
                 step.click()
                 expect(status).to_contain_text(f"quarter {q} of")
-            value, date = shown(page, "japan_nato")
+            value, date = shown(page, "japan_nato", at=start + k / 4)
             assert date == start + k / 4
             assert f"{value:.4f}" == f"{second[k]['japan_nato']:.4f}"
             assert f"{value:.4f}" != f"{first[k]['japan_nato']:.4f}", "the new parameter value changed nothing"
@@ -249,7 +253,7 @@ def test_page_in_browser(server):
                 seen, text = text, status.inner_text()
             q = int(re.search(r"quarter (\d+) of", text).group(1))
             assert q <= 2 * STEPS, "played too far for this check"
-            value, date = shown(page, "japan_nato")
+            value, date = shown(page, "japan_nato", at=start + q / 4)
             assert (f"{value:.4f}", date) == (f"{second[q]['japan_nato']:.4f}", start + q / 4)
 
             # a seed that is not a number: said on the page, nothing runs, no traceback
