@@ -28,16 +28,18 @@ def encirclement(threat: np.ndarray, coop: np.ndarray, rows=slice(None)) -> np.n
     return (num / (den + 1e-9)) * np.max(t, axis=2)
 
 
-def alignment_update(align_rows, encircled, shared_rows, balancer, params, rows=slice(None)) -> np.ndarray:
-    """A_ij <- A_ij + r (A*_ij - A_ij), A* = min(b_i, b_j) z/(1+z),
-    z = w_E (E_i + E_j)/2 + w_S S_ij. (R, n_rows, N), zero diagonal."""
+def alignment_update(align_rows, encircled, shared_rows, balancer, floor_rows, params,
+                     rows=slice(None)) -> np.ndarray:
+    """A_ij <- max(A_ij + r (A*_ij - A_ij), F^A_ij), A* = min(b_i, b_j) z/(1+z),
+    z = w_E (E_i + E_j)/2 + w_S S_ij; treaties set the floors F^A. (R, n_rows, N), zero diagonal."""
     n = align_rows.shape[2]
     z = (params.weight_encirclement[:, None, None] * ((encircled[:, rows, None] + encircled[:, None, :]) / 2.0)
          + params.weight_alignment_threat[:, None, None] * shared_rows)
     both = np.minimum(balancer[:, rows, None], balancer[:, None, :])
     goal = both * (z / (1.0 + z))
     not_self = (np.arange(n)[rows][:, None] != np.arange(n)[None, :])[None]
-    return (align_rows + params.alignment_rate[:, None, None] * (goal - align_rows)) * not_self
+    moved = align_rows + params.alignment_rate[:, None, None] * (goal - align_rows)
+    return np.maximum(moved, floor_rows) * not_self
 
 
 def assertiveness_update(assertive_rows, ambition_rows, encircled_rows, params) -> np.ndarray:

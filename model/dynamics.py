@@ -84,7 +84,7 @@ def settle(s: State, d: Decision, params, rows=slice(None)) -> Settlement:
         coop=cooperation.settle(s.coop[:, rows], d.offer, s.floor[:, rows], params, rows),
         trust=cooperation.trust_update(s.trust[:, rows], d.want[:, rows], d.offer, params, rows),
         align=counterbalancing.alignment_update(s.align[:, rows], d.encircled, d.shared[:, rows],
-                                                a["balancer"], params, rows),
+                                                a["balancer"], s.align_floor[:, rows], params, rows),
         assertive=counterbalancing.assertiveness_update(s.assertive[:, rows], a["ambition"][:, rows],
                                                         d.encircled[:, rows], params),
     )

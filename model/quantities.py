@@ -3,7 +3,8 @@
 Names are dotted paths: ``Japan.dovish``, ``Japan.constitution`` (a state switch),
 ``world.terrorism``, ``floor.Japan.NATO.logistics`` (or ``.all``),
 ``cooperation.Japan.NATO.exercises``, ``alignment.China.Russia``,
-``threat.Japan.China``, ``Japan.assertiveness``, ``index.japan_nato``. This module is
+``alignment_floor.China.Russia``, ``threat.Japan.China``, ``Japan.assertiveness``,
+``index.japan_nato``. This module is
 the one place that maps names to state arrays and knows each one's range.
 """
 
@@ -20,7 +21,8 @@ from .world import ACTOR_ATTRIBUTES, World
 DYNAMIC_ACTOR = {"assertiveness": "state: current assertiveness (moves toward ambition + encirclement)",
                  "constitution": "switch: the actor's constraint state, by name"}
 DYAD_KINDS = {"floor": "agreement floor per domain", "cooperation": "realised cooperation per domain",
-              "alignment": "counterbalancing alignment", "threat": "threat perceived by the first from the second"}
+              "alignment": "counterbalancing alignment", "alignment_floor": "treaty floor of alignment",
+              "threat": "threat perceived by the first from the second"}
 READ_ONLY_KINDS = {"index"}
 
 
@@ -29,7 +31,7 @@ class Quantity:
     """A resolved quantity name: which state array and which element(s)."""
 
     name: str
-    kind: str  # attribute, assertiveness, constitution, world, floor, cooperation, alignment, threat, index
+    kind: str  # attribute, assertiveness, constitution, world, floor, cooperation, alignment(_floor), threat, index
     field: str = ""
     a: int = -1
     b: int = -1
@@ -124,6 +126,8 @@ def read(state, world: World, q: Quantity) -> np.ndarray:
         return state.threat[:, q.a, q.b]
     if q.kind == "alignment":
         return state.align[:, q.a, q.b]
+    if q.kind == "alignment_floor":
+        return state.align_floor[:, q.a, q.b]
     arr = state.floor if q.kind == "floor" else state.coop
     if q.domain >= 0:
         return arr[:, q.a, q.b, q.domain]
@@ -165,6 +169,11 @@ def apply(state, q: Quantity, op: str, value: float, runs: np.ndarray) -> None:
         new = combine(state.align[runs, q.a, q.b])
         state.align[runs, q.a, q.b] = new
         state.align[runs, q.b, q.a] = new
+    elif q.kind == "alignment_floor":
+        new = combine(state.align_floor[runs, q.a, q.b])
+        state.align_floor[runs, q.a, q.b] = state.align_floor[runs, q.b, q.a] = new
+        raised = np.maximum(state.align[runs, q.a, q.b], new)
+        state.align[runs, q.a, q.b] = state.align[runs, q.b, q.a] = raised
     else:  # floor / cooperation: symmetric per domain
         arr = state.floor if q.kind == "floor" else state.coop
         doms = slice(None) if q.domain < 0 else slice(q.domain, q.domain + 1)

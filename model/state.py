@@ -21,6 +21,7 @@ class State:
     floor: np.ndarray  # (R, N, N, D) agreement floors, symmetric
     trust: np.ndarray  # (R, N, N) reciprocity memory of i about j
     align: np.ndarray  # (R, N, N) counterbalancing alignment, symmetric
+    align_floor: np.ndarray  # (R, N, N) alignment floors set by treaties, symmetric
     assertive: np.ndarray  # (R, N) assertiveness
     attrs: dict  # name -> (R, N) actor attributes that events may change
     cstate: np.ndarray  # (R, N) int constraint state index
@@ -56,6 +57,7 @@ def initial(world: World, params) -> State:
         floor=np.repeat(world.floor0[None], r, axis=0),
         trust=np.full((r, n, n), 0.5) * self_mask[None],
         align=align,
+        align_floor=np.zeros_like(align),
         assertive=assertive,
         attrs=attrs,
         cstate=cstate,
