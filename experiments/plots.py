@@ -570,8 +570,9 @@ def fan_chart(df: pd.DataFrame, dyad=("Japan", "NATO"), domain=None, scenarios=N
         _title(body, what)
     first, second = [], []
     if overlay:
+        same_n = len(set(counts.values())) == 1  # the title already says n
         first = [Line2D([], [], color=colours[s], ls=LINESTYLES[i % len(LINESTYLES)],
-                        label=f"{s} ({S.runs_text(counts[s])})") for i, s in enumerate(names)]
+                        label=s if same_n else f"{s} ({S.runs_text(counts[s])})") for i, s in enumerate(names)]
         second = _band_handles()[1:] if max(counts.values()) > 1 else []
     else:
         first = _band_handles(S.SERIES[0]) if max(counts.values()) > 1 else [
@@ -583,7 +584,9 @@ def fan_chart(df: pd.DataFrame, dyad=("Japan", "NATO"), domain=None, scenarios=N
         extra.append(Line2D([], [], color=S.GREY, ls=":", lw=0.8, label="historical milestone"))
     elif which:
         extra.append(Line2D([], [], color=S.GREY, ls="", marker="|", markersize=7, label="historical milestone"))
-    _legend_rows(body, [first, second] if overlay else [first])
+    per_row = 3  # at most three scenarios side by side, so the legend never runs off the figure
+    rows = [first[i:i + per_row] for i in range(0, len(first), per_row)] or [[]]
+    _legend_rows(body, rows + [second] if overlay else [first])
     S.source_note(fig, where, [ms_file] if ms_file else None,
                   extra=f"target: {tfile}" if tfile else None, version=df.attrs.get("version"))
     fig._plotted = {"kind": "fan", "outcome": outcome, "dyad": tuple(dyad), "domain": domain,
