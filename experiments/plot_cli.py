@@ -9,14 +9,13 @@ over its final name. See docs/figures.md.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from pathlib import Path
 
 from model.cli import command
 from model.domains import DOMAINS
 from model.errors import InputError
+from model.output import atomic_write
 
 KINDS = ("fan", "difference", "threat", "network", "sweep", "milestones", "all")
 FORMATS = ("png", "svg", "pdf")
@@ -28,22 +27,11 @@ _IDS = ("run", "scenario", "replication", "sample", "date", "quarter")
 
 # ------------------------------------------------------------------ writing
 def save_figure(fig, path: Path, fmt: str = "png", dpi: int = DPI) -> Path:
-    """Save ``fig`` to ``path`` atomically: a temporary file in the same folder, then os.replace."""
+    """Save ``fig`` to ``path`` atomically (model.output.atomic_write)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".tmp.{fmt}", dir=path.parent)
-    os.close(fd)
-    try:
-        # Fixed metadata keeps SVG/PDF output byte-stable between runs.
-        meta = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None}}[fmt]
-        fig.savefig(tmp, format=fmt, dpi=dpi, metadata=meta)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file the usual permissions
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    # Fixed metadata keeps SVG/PDF output byte-stable between runs.
+    meta = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None}}[fmt]
+    atomic_write(path, lambda tmp: fig.savefig(tmp, format=fmt, dpi=dpi, metadata=meta))
     return path
 
 

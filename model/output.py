@@ -14,7 +14,9 @@ from pathlib import Path
 import pandas as pd
 
 
-def _atomic(path: Path, write) -> None:
+def atomic_write(path: Path, write) -> None:
+    """Call ``write(tmp)`` on a temporary file beside ``path``, flush it, rename it over ``path``."""
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
@@ -22,6 +24,9 @@ def _atomic(path: Path, write) -> None:
         write(tmp)
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file the usual permissions
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -32,14 +37,14 @@ def write_table(df: pd.DataFrame, path: Path, fmt: str = "parquet") -> Path:
     """Write a DataFrame as Parquet (default) or CSV, atomically."""
     path = Path(path).with_suffix(".csv" if fmt == "csv" else ".parquet")
     if fmt == "csv":
-        _atomic(path, lambda tmp: df.to_csv(tmp, index=False))
+        atomic_write(path, lambda tmp: df.to_csv(tmp, index=False))
     else:
-        _atomic(path, lambda tmp: df.to_parquet(tmp, index=False))
+        atomic_write(path, lambda tmp: df.to_parquet(tmp, index=False))
     return path
 
 
 def write_json(obj, path: Path) -> Path:
     """Write JSON atomically."""
     path = Path(path)
-    _atomic(path, lambda tmp: Path(tmp).write_text(json.dumps(obj, indent=2, sort_keys=True, default=str)))
+    atomic_write(path, lambda tmp: Path(tmp).write_text(json.dumps(obj, indent=2, sort_keys=True, default=str)))
     return path
