@@ -21,8 +21,9 @@ from tqdm import tqdm
 
 from model.errors import InputError
 from model.output import write_json, write_table
-from model.simulate import default_engine, package_version, run_specs
+from model.simulate import default_engine, run_specs
 from model.tables import tidy
+from model.version import package_version
 
 from . import store
 from .experiment import Experiment

@@ -12,12 +12,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
+
 from model.cli import command
 from model.domains import DOMAINS
 from model.errors import InputError
 from model.output import atomic_write
 
-KINDS = ("fan", "difference", "threat", "network", "sweep", "milestones", "all")
+KINDS = ("fan", "difference", "threat", "network", "sweep", "milestones", "blocs", "all")
 FORMATS = ("png", "svg", "pdf")
 DEFAULT_DATE = 2025.0
 DPI = 200
@@ -88,6 +90,19 @@ class _Store:
             self._cache[key] = _load(self.root, self.have, ["actor_a", "actor_b", "domain", "cooperation",
                                                             "power_a", "power_b"],
                                      [("date", ">=", date - 0.25), ("date", "<=", date + 0.25)])
+        return self._cache[key]
+
+    def blocs(self, step_years: float = 1.0):
+        """The landscape minimum of every run at every ``step_years`` (model.landscape_store)."""
+        key = ("blocs", step_years)
+        if key not in self._cache:
+            from model.landscape_store import NEEDED, landscape_table
+            probe = _load(self.root, self.have, ["date"])
+            dates = np.unique(probe["date"].to_numpy(dtype=float))
+            lo = dates.min()
+            keep = [float(d) for d in dates if abs((d - lo) / step_years - round((d - lo) / step_years)) < 1e-9]
+            df = _load(self.root, self.have, NEEDED, [("date", "in", keep)])
+            self._cache[key] = landscape_table(df)
         return self._cache[key]
 
     def runs(self):
@@ -176,6 +191,13 @@ def build_figures(store_dir, kind: str = "all", *, scenarios=None, date: float |
             float(dyad_df["date"].min()) < 2025.0 and _dense(dyad_df)
         if ok or strict:
             out.append(("milestones", P.milestone_chart(dyad_df, (scenarios or [None])[0], source=where)))
+
+    if want("blocs"):
+        table = st.blocs()
+        have = P.scenarios_in(table)
+        chosen = scenarios or [s for s in (P.BASELINE, "sco_counterbalancing") if s in have] or have[:1]
+        for s in chosen:
+            out.append((f"blocs_{_safe(s)}", P.blocs_chart(table, s, source=where)))
 
     if want("sweep"):
         runs_df = st.runs()

@@ -1196,3 +1196,42 @@ def milestone_chart(df: pd.DataFrame, scenario: str | None = None, *, source=Non
                   extra="targets: " + ", ".join(f for f in files if "target" in f), version=df.attrs.get("version"))
     fig._plotted = {"kind": "milestones", "scenario": scenario, "series": plotted, "runs": n}
     return fig
+
+
+# ------------------------------------------------------------------ blocs (landscape theory)
+@styled
+def blocs_chart(table: pd.DataFrame, scenario: str | None = None, *, source=None):
+    """Blocs over time: share of runs whose landscape minimum is each two-coalition configuration
+    (top), and the median energy of that minimum with its 50 % band (bottom; lower = a more
+    settled, more polarised world). ``table`` is model.landscape_store.landscape_table output."""
+    where = _where(table, source)
+    _need(table, ["scenario", "run", "date", "configuration", "energy"], where)
+    scenario = _one_scenario(table, scenario, where)
+    sub = table[_eq(table["scenario"], scenario)]
+    n = int(sub["run"].nunique())
+    shares = (sub.groupby(["date", "configuration"]).size().unstack(fill_value=0))
+    shares = shares.div(shares.sum(axis=1), axis=0)
+    shares = shares[shares.max().sort_values(ascending=False).index]
+    energy = sub.groupby("date")["energy"].quantile([0.25, 0.5, 0.75]).unstack()
+    fig, body = S.new_figure(9.0, 6.4)
+    top, bottom = body.subplots(2, 1, sharex=True, height_ratios=[1.3, 1.0])
+    x = shares.index.to_numpy(dtype=float)
+    colours = [S.SERIES[i % len(S.SERIES)] for i in range(shares.shape[1])]
+    top.stackplot(x, shares.to_numpy().T, labels=list(shares.columns), colors=colours, alpha=0.85)
+    top.set_ylim(0, 1)
+    top.set_ylabel("share of runs")
+    top.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), title="predicted blocs (A|B)", fontsize=7.5)
+    ex = energy.index.to_numpy(dtype=float)
+    if n > 1:
+        bottom.fill_between(ex, energy[0.25], energy[0.75], color=S.SERIES[0], alpha=0.25, lw=0,
+                            label="50 % of runs")
+    bottom.plot(ex, energy[0.5], color=S.SERIES[0], label="median")
+    bottom.set_ylabel("energy of the minimum\n(size-weighted, lower = more settled)")
+    bottom.set_xlabel("year")
+    bottom.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    _title(body, f"Blocs over time (Axelrod–Bennett landscape) — {scenario} ({S.runs_text(n)}"
+                 f"{': no uncertainty band' if n == 1 else ''})")
+    S.source_note(fig, where, extra="sizes = power; propensity = cooperation + alignment − mutual threat "
+                                    "(docs/landscape.md)", version=table.attrs.get("version"))
+    fig._plotted = {"kind": "blocs", "scenario": scenario, "shares": shares, "energy": energy, "runs": n}
+    return fig

@@ -19,6 +19,7 @@ matplotlib.use("Agg")  # never a GUI backend; harmless when already set
 from matplotlib.figure import Figure  # noqa: E402
 
 from model.domains import DOMAINS  # noqa: E402
+from model.version import package_version  # noqa: E402
 
 # ------------------------------------------------------------------ colours
 OKABE_ITO = {
@@ -151,15 +152,6 @@ def new_figure(width: float, height: float):
     body, strip = fig.subfigures(2, 1, height_ratios=[height - NOTE_HEIGHT_IN, NOTE_HEIGHT_IN])
     fig._note_strip = strip
     return fig, body
-
-
-def package_version() -> str:
-    """The installed package version (without importing the model, which pulls in Mesa)."""
-    from importlib.metadata import PackageNotFoundError, version
-    try:
-        return version("japan-nato-alliance-sim")
-    except PackageNotFoundError:
-        return "0+unknown"
 
 
 def source_note(fig: Figure, source: str | Path | None = None, milestones: list[str] | None = None,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
 import numpy as np
 import pandas as pd
 
@@ -13,15 +11,9 @@ from .record import Trajectory
 from .runspec import RunSpec, parameters_for
 from .scenario import Scenario
 from .tables import tidy
+from .version import package_version
 
 ENGINES = ("kernel", "mesa")
-
-
-def package_version() -> str:
-    try:
-        return version("japan-nato-alliance-sim")
-    except PackageNotFoundError:
-        return "0+unknown"
 
 
 def default_engine(scenario: Scenario) -> str:
