@@ -498,7 +498,8 @@ def test_cli_all_is_the_standard_set(store, tmp_path):
     assert main(["plot", str(store), "--dpi", "40"]) == 0  # default: --kind all into DIR/figures
     written = sorted(p.name for p in (store / "figures").iterdir())
     expect = sorted(["fan_japan_nato.png", "fan_japan_nato_overlay.png", "difference_short_shock.png",
-                     "threat_heatmap.png", "threat_lines_japan.png", "network_1996.png", "milestones.png"])
+                     "threat_heatmap.png", "threat_lines_japan.png", "network_1996.png", "milestones.png",
+                     "blocs_historical_baseline.png"])
     assert written == expect  # no temporary files left behind
     paths = plot_cli.standard_figures(store, tmp_path / "std", "svg")
     assert sorted(p.name for p in paths) == sorted(n.replace(".png", ".svg") for n in expect)
@@ -568,5 +569,5 @@ def test_batch_store_layout_alphabetical_categories_and_summary_dates(two, tmp_p
         {"short_base": "historical_baseline"})), tmp_path / "summary")
     names = [stem for stem, _ in plot_cli.build_figures(root, "all")]
     assert names == ["fan_japan_nato", "fan_japan_nato_overlay", "difference_short_shock", "threat_heatmap",
-                     "network_1995"]  # no time-line threat or milestone figure from three dates
+                     "network_1995", "blocs_historical_baseline"]  # no time-line threat or milestone figure
     assert "milestones" in [stem for stem, _ in plot_cli.build_figures(root, "milestones")]  # unless asked
