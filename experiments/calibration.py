@@ -57,10 +57,11 @@ from model import kernel
 from model.errors import InputError, did_you_mean
 from model.output import atomic_write, write_json, write_table
 from model.parameters import REGISTRY
+from model.ranges import ParameterRange, parse_parameters
 from model.runspec import RunSpec, parameters_for
 from model.scenario import Scenario, load_scenario, scenario_path, shipped
 from model.world import ROOT
-from model.yamlio import Located, LocatedList, load_mapping
+from model.yamlio import Located, load_mapping
 
 DEFAULT_SCENARIO = "article9_reinterpretation"
 DEFAULT_TARGETS = {
@@ -77,16 +78,6 @@ BLUE, VERMILLION = "#0072B2", "#D55E00"  # Okabe-Ito (colour-blind safe)
 
 
 # ----------------------------------------------------------------------------- config
-@dataclass(frozen=True)
-class FitParameter:
-    """A registry parameter to fit, with the range searched (inside the registry's)."""
-
-    name: str
-    low: float
-    high: float
-    log: bool = False
-
-
 @dataclass
 class Target:
     """One world index with its target band (by scenario quarter) and its milestones."""
@@ -110,7 +101,7 @@ class CalibrationConfig:
     path: str
     scenario: Scenario
     scenario_ref: str  # what ``extends:`` of the result file names (shipped name or path)
-    parameters: list[FitParameter]
+    parameters: list[ParameterRange]
     window: tuple[int, int]  # first and last year, both included
     replications: int
     trials: int
@@ -184,76 +175,6 @@ def scenario_from(doc: Located, file: str, default: str | None = DEFAULT_SCENARI
         raise InputError(file, line, "scenario",
                          f"no such scenario '{raw}'{did_you_mean(raw, [p.stem for p in shipped()])}")
     return load_scenario(path), raw
-
-
-def parse_parameters(doc: Located, file: str, key: str = "parameters", default_all: bool = False
-                     ) -> list[FitParameter]:
-    """Registry parameters with optional ranges: a list of names, or ``name: {low, high, log}``.
-
-    A range must lie inside the registry's range; absent bounds take the registry's.
-    """
-    if key not in doc:
-        if default_all:
-            return [FitParameter(n, p.low, p.high) for n, p in REGISTRY.items()]
-        raise InputError(file, doc.line, key, "required key is missing (list the registry parameters to use)")
-    raw = doc[key]
-    line = doc.line_of(key)
-    if raw == "all" and default_all:
-        return [FitParameter(n, p.low, p.high) for n, p in REGISTRY.items()]
-    if isinstance(raw, LocatedList):
-        entries = []
-        for i, name in enumerate(raw):
-            if not isinstance(name, str):
-                raise InputError(file, raw.lines[i], f"{key}[{i}]", f"must be a parameter name, got {name!r}")
-            entries.append((name, None, raw.lines[i]))
-    elif isinstance(raw, Located):
-        entries = [(name, raw[name], raw.line_of(name)) for name in raw]
-    else:
-        raise InputError(file, line, key, "must be a list of parameter names or a mapping name: {low, high}")
-    if not entries:
-        raise InputError(file, line, key, "give at least one parameter")
-    out: list[FitParameter] = []
-    for name, spec, ln in entries:
-        where = f"{key}.{name}"
-        if not isinstance(name, str) or name not in REGISTRY:
-            raise InputError(file, ln, where, f"unknown parameter{did_you_mean(name, REGISTRY)}; "
-                                              "`alliance params` lists them")
-        if any(p.name == name for p in out):
-            raise InputError(file, ln, where, "listed twice")
-        reg = REGISTRY[name]
-        low, high, log = reg.low, reg.high, False
-        if spec is None:
-            pass
-        elif isinstance(spec, LocatedList):
-            if len(spec) != 2:
-                raise InputError(file, ln, where, "a range is [low, high]")
-            low, high = _bound(spec[0], file, ln, where, reg), _bound(spec[1], file, ln, where, reg)
-        elif isinstance(spec, Located):
-            F.check_keys(spec, file, {"low", "high", "log"}, where=where + ".")
-            for side in ("low", "high"):
-                if side in spec:
-                    v = _bound(spec[side], file, spec.line_of(side), f"{where}.{side}", reg)
-                    low, high = (v, high) if side == "low" else (low, v)
-            log = spec.get("log", False)
-            if not isinstance(log, bool):
-                raise InputError(file, spec.line_of("log"), where + ".log", "must be true or false")
-        else:
-            raise InputError(file, ln, where, "give nothing (registry range), [low, high] or {low, high, log}")
-        if not low < high:
-            raise InputError(file, ln, where, f"low {low} must be below high {high}")
-        if log and low <= 0:
-            raise InputError(file, ln, where + ".log", f"a log scale needs low > 0, got {low}")
-        out.append(FitParameter(name, low, high, log))
-    return out
-
-
-def _bound(value, file: str, line: int, where: str, reg) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise InputError(file, line, where, f"must be a finite number, got {value!r}")
-    if not reg.low <= value <= reg.high:
-        raise InputError(file, line, where, f"{value!r} is outside the registry range of {reg.name} "
-                                            f"[{reg.low}, {reg.high}] ({reg.unit})")
-    return float(value)
 
 
 def quarter_of(scenario: Scenario, date: float) -> int | None:

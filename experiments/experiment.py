@@ -15,7 +15,7 @@ import pandas as pd
 
 from model import fields as F
 from model.errors import InputError, did_you_mean
-from model.parameters import REGISTRY
+from model.ranges import parse_parameters
 from model.runspec import RunSpec, parameters_for
 from model.scenario import Scenario, load_scenario, scenario_path
 from model.yamlio import load_mapping
@@ -108,28 +108,11 @@ def load_experiment(path: str | Path) -> Experiment:
         scenarios.append(load_scenario(target))
     if len({s.name for s in scenarios}) != len(scenarios):
         raise InputError(file, scen_doc.line, "scenarios", "a scenario is listed twice")
-    pars = F.mapping(doc, "parameters", file)
-    names, bounds = [], []
-    for key in pars:
-        if key not in REGISTRY:
-            raise InputError(file, pars.line_of(key), f"parameters.{key}",
-                             f"unknown parameter{did_you_mean(key, REGISTRY)}")
-        reg = REGISTRY[key]
-        spec = pars[key]
-        if spec is None:
-            spec = {}
-        if not isinstance(spec, dict):
-            raise InputError(file, pars.line_of(key), f"parameters.{key}",
-                             "must be a mapping with optional low/high, e.g. {} or {low: 0.1, high: 0.3}")
-        if spec:
-            F.check_keys(spec, file, {"low", "high"}, where=f"parameters.{key}.")
-        lo = F.number(spec, "low", file, f"parameters.{key}.", reg.low, reg.high, default=reg.low) if spec else reg.low
-        hi = F.number(spec, "high", file, f"parameters.{key}.", reg.low, reg.high, default=reg.high) \
-            if spec else reg.high
-        if hi <= lo:
-            raise InputError(file, pars.line_of(key), f"parameters.{key}", f"high {hi} must exceed low {lo}")
-        names.append(key)
-        bounds.append((lo, hi))
+    ranges = parse_parameters(doc, file) if "parameters" in doc else []
+    if any(r.log for r in ranges):
+        raise InputError(file, doc.line_of("parameters"), "parameters", "log scales apply to calibration only")
+    names = [r.name for r in ranges]
+    bounds = [(r.low, r.high) for r in ranges]
     design = F.text(doc, "design", file, default="none" if not names else "lhs", choices=("none",) + D.DESIGNS)
     if design == "none" and names:
         raise InputError(file, doc.line_of("design"), "design", "parameters are listed but design is none")

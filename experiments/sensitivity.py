@@ -31,11 +31,12 @@ from SALib.analyze import morris as morris_analyze
 from SALib.analyze import sobol as sobol_analyze
 
 from experiments import design
-from experiments.calibration import FitParameter, parse_parameters, quarter_of, scenario_from, truncated
+from experiments.calibration import quarter_of, scenario_from, truncated
 from model import fields as F
 from model import kernel
 from model.errors import InputError, did_you_mean
 from model.output import atomic_write, write_json, write_table
+from model.ranges import ParameterRange, parse_parameters
 from model.runspec import RunSpec, parameters_for
 from model.scenario import Scenario
 from model.yamlio import load_mapping
@@ -135,7 +136,7 @@ def ishigami_indices(a: float = 7.0, b: float = 0.1) -> tuple[np.ndarray, np.nda
 class SensitivityConfig:
     path: str
     scenario: Scenario
-    parameters: list[FitParameter]
+    parameters: list[ParameterRange]
     method: str
     samples: int
     levels: int

@@ -19,15 +19,19 @@ def check_keys(doc: Located, file: str, allowed, required=(), where: str = "") -
             raise InputError(file, doc.line, where + key, "required key is missing")
 
 
+def _absent(doc: Located, key, file: str, where: str, default):
+    """The default of an absent key; an error when it is required (default None)."""
+    if default is None:
+        raise InputError(file, doc.line, where + str(key), "required key is missing")
+    return default
+
+
 def number(doc: Located, key, file: str, where: str = "", low=-math.inf, high=math.inf,
            default=None, integer: bool = False) -> float:
     """A finite number within [low, high]; ``default`` when absent (None means required)."""
     if key not in doc:
-        if default is None:
-            raise InputError(file, doc.line, where + str(key), "required key is missing")
-        return default
-    value = doc[key]
-    line = doc.line_of(key)
+        return _absent(doc, key, file, where, default)
+    value, line = doc[key], doc.line_of(key)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise InputError(file, line, where + str(key), f"must be a number, got {value!r}")
     try:
@@ -46,11 +50,8 @@ def number(doc: Located, key, file: str, where: str = "", low=-math.inf, high=ma
 def text(doc: Located, key, file: str, where: str = "", default=None, choices=None) -> str:
     """A string, optionally one of ``choices`` (with a did-you-mean)."""
     if key not in doc:
-        if default is None:
-            raise InputError(file, doc.line, where + str(key), "required key is missing")
-        return default
-    value = doc[key]
-    line = doc.line_of(key)
+        return _absent(doc, key, file, where, default)
+    value, line = doc[key], doc.line_of(key)
     if not isinstance(value, str):
         raise InputError(file, line, where + str(key), f"must be text, got {value!r}")
     if choices is not None and value not in choices:
