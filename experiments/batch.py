@@ -125,7 +125,7 @@ def _prepare(exp: Experiment, root: Path, resume: bool) -> dict:
     write_json({"experiment": exp.name, "experiment_file": exp.path, "experiment_sha256": exp.digest,
                 "scenarios": {s.name: s.digest for s in exp.scenarios}, "parameters": exp.names,
                 "bounds": exp.bounds, "design": exp.design, "samples": exp.n_samples,
-                "replications": exp.replications, "seed": {"master": exp.seed, "identity": "(scenario, sample, "
+                "replications": exp.replications, "seed": {"master": exp.seed, "spawn_key": "(sample, "
                                                            "replication)", "scheme": "SeedSequence -> PCG64"},
                 "outputs": "full" if exp.keep_dates is None else {"summary": exp.keep_dates},
                 "package_version": package_version()}, root / "metadata.json")

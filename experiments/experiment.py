@@ -1,7 +1,10 @@
 """Experiment files: scenarios x parameter design x replications, outputs to keep, master seed.
 
-A run is identified by (scenario index, sample index, replication); its seed is
-``SeedSequence(seed, spawn_key=identity)``, so it depends only on that identity.
+A run is identified by (scenario index, sample index, replication). Its random stream is
+``SeedSequence(seed, spawn_key=(sample, replication))``: it depends only on the run's
+identity, never on scheduling, and runs of different scenarios with the same sample and
+replication share their stream (common random numbers), so scenario differences are
+paired comparisons under the same shocks.
 """
 
 from __future__ import annotations
@@ -64,7 +67,7 @@ class Experiment:
         s, k, r = self.identity(run)
         sc = self.scenarios[s]
         over = {n: float(v) for n, v in zip(self.names, self.points[k])}
-        return RunSpec(sc, parameters_for(sc, over), self.seed, (s, k, r))
+        return RunSpec(sc, parameters_for(sc, over), self.seed, (k, r))  # common random numbers across scenarios
 
     def keep(self, scenario: Scenario) -> list[int] | None:
         if self.keep_dates is None:

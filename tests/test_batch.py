@@ -180,3 +180,14 @@ def test_results_command_summarises(reference, tmp_path, capsys):
     assert "24 of 24 runs complete" in out and "24 ok, 0 failed" in out
     assert len(pd.read_csv(tmp_path / "all.csv")) == 24 * 3 * 10 * 10  # runs x dates x dyads x domains
     assert Path(tmp_path / "all.csv").exists()
+
+
+def test_scenarios_share_random_numbers_so_differences_are_paired(reference):
+    """Same sample and replication, different scenario: identical until the scenario's first event."""
+    exp, ref = reference
+    base = ref[(ref.scenario == "historical_baseline") & (ref.date == 2000.0)].drop(columns=["run", "scenario"])
+    sco = ref[(ref.scenario == "sco_counterbalancing") & (ref.date == 2000.0)].drop(columns=["run", "scenario"])
+    pd.testing.assert_frame_equal(base.reset_index(drop=True), sco.reset_index(drop=True), check_exact=True)
+    late_b = ref[(ref.scenario == "historical_baseline") & (ref.date == 2040.0)]["threat_ab"].to_numpy()
+    late_s = ref[(ref.scenario == "sco_counterbalancing") & (ref.date == 2040.0)]["threat_ab"].to_numpy()
+    assert not np.array_equal(late_b, late_s)

@@ -49,7 +49,7 @@ def test_batch_falls_back_to_mesa_for_custom_worlds(tmp_path):
     batch.run_batch(exp, tmp_path / "out", "serial", progress=False)
     df = store.load(tmp_path / "out")
     sc = load_scenario(scen)
-    m = AllianceModel.from_spec(RunSpec(sc, parameters_for(sc), 3, (0, 0, 1))).run()
+    m = AllianceModel.from_spec(RunSpec(sc, parameters_for(sc), 3, (0, 1))).run()
     got = df[(df.run == 1) & (df.actor_a == "Japan") & (df.actor_b == "NATO") & (df.domain == "exercises")]
     assert np.array_equal(got.sort_values("quarter")["cooperation"].to_numpy(), m.coop[0, :, 0, 1, 7])
 
