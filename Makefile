@@ -1,5 +1,5 @@
 # Two commands do all set-up on a fresh clone:
-#   make run    creates .venv, runs every shipped scenario (20 replications) and writes figures
+#   make run    creates .venv, runs the eight default-world scenarios (20 replications) and writes figures
 #   make test   creates .venv, runs ruff and the test suite
 PYTHON ?= $(shell command -v python3.12 2>/dev/null || command -v python3)
 VENV := .venv
