@@ -84,10 +84,13 @@ def as_dict(df):
 
 
 # ------------------------------------------------------------------------ (a) exact vs brute
-@pytest.mark.parametrize("n", range(2, 13))
-@pytest.mark.parametrize("seed", [0, 1, 2])
-def test_exact_matches_brute_force(n, seed):
-    sizes, prop = random_instance(n, seed)
+CASES = [(n, seed, False) for n in range(2, 13) for seed in (0, 1, 2)] + \
+        [(n, seed, True) for n in range(2, 11) for seed in (3, 4)]  # integer propensities: ties
+
+
+@pytest.mark.parametrize("n,seed,ties", CASES)
+def test_exact_matches_brute_force(n, seed, ties):
+    sizes, prop = random_instance(n, seed, ties=ties)
     expected, _ = brute_force(sizes, prop)
     got = as_dict(ls.exact_search(sizes, prop))
     assert set(got) == set(expected)
@@ -95,18 +98,6 @@ def test_exact_matches_brute_force(n, seed):
         assert abs(got[c][0] - e) <= 1e-12
         assert got[c][1] == pytest.approx(share, abs=1e-15)
     assert sum(b for _, b in got.values()) == pytest.approx(1.0)
-
-
-@pytest.mark.parametrize("n", range(2, 11))
-@pytest.mark.parametrize("seed", [3, 4])
-def test_exact_matches_brute_force_with_ties(n, seed):
-    sizes, prop = random_instance(n, seed, ties=True)
-    expected, _ = brute_force(sizes, prop)
-    got = as_dict(ls.exact_search(sizes, prop))
-    assert set(got) == set(expected)
-    for c, (e, share) in expected.items():
-        assert abs(got[c][0] - e) <= 1e-12
-        assert got[c][1] == pytest.approx(share, abs=1e-15)
 
 
 def test_exact_single_worker_equals_threaded():
