@@ -17,10 +17,17 @@ from .ordered import osum
 
 
 def _max_over_others(x: np.ndarray, rows, n: int) -> np.ndarray:
-    """max over k of x[..., i, j, k] excluding k == i and k == j (0 when nothing is left)."""
+    """max over k of x[..., i, j, k] excluding k == i and k == j (0 when nothing is left).
+
+    Every caller passes x >= 0, so masking by a 0/1 factor is exact; looping over the few
+    k keeps numpy's inner loops long (a reduction over a 5-long last axis is slow).
+    """
     actor = np.arange(n)
-    keep = (actor[rows][:, None, None] != actor[None, None, :]) & (actor[None, :, None] != actor[None, None, :])
-    return np.max(np.where(keep[None], x, 0.0), axis=3)
+    i, j = actor[rows][:, None], actor[None, :]
+    acc = np.zeros(x.shape[:3])
+    for k in range(n):
+        acc = np.maximum(acc, x[..., k] * ((i != k) & (j != k)))
+    return acc
 
 
 def shared_threat(threat: np.ndarray, rows=slice(None)) -> np.ndarray:
@@ -59,20 +66,24 @@ def transnational_pull(levels: np.ndarray) -> np.ndarray:
 
 def desired(threat, levels, trust, values, alliance, engagement, proximity, params,
             rows=slice(None), shared=None) -> np.ndarray:
-    """Desired cooperation of actors ``rows`` with every partner: (R, n_rows, N, D) in [0, 1)."""
-    m = MILITARY[None, None, None, :]
+    """Desired cooperation of actors ``rows`` with every partner: (R, n_rows, N, D) in [0, 1).
+
+    The per-dyad terms are combined with the per-domain weights in a domain-first layout
+    (D, R, n, N), where numpy's inner loops run over whole dyad blocks instead of the ten
+    domains, then returned run-first; every element sees the same operations either way.
+    """
+    m = MILITARY[:, None, None, None]  # (D, 1, 1, 1)
     if shared is None:
         shared = shared_threat(threat, rows)
-    drive_threat = (0.3 + 0.7 * m) * (params.weight_shared_threat[:, None, None, None]
-                                      * shared[..., None])
-    drive_trans = params.weight_transnational[:, None, None, None] * transnational_pull(levels)[:, None, None, :]
+    drive_threat = (0.3 + 0.7 * m) * (params.weight_shared_threat[:, None, None] * shared)[None]
+    drive_trans = (params.weight_transnational[:, None] * transnational_pull(levels)).T[:, :, None, None]
     social = (params.weight_values[:, None, None] * values
               + params.weight_trust[:, None, None] * (trust[:, rows, :] - 0.5)
               + params.weight_hub[:, None, None] * hub(alliance, engagement, rows))
     fear = (params.weight_entrapment[:, None, None] * entrapment(threat, proximity, rows)
             + params.weight_backlash[:, None, None] * backlash(threat, proximity, rows))
     rival = params.weight_partner_threat[:, None, None] * threat[:, rows, :]
-    y = (drive_threat + drive_trans + (social - rival)[..., None] - m * fear[..., None]
-         - params.cost_scale[:, None, None, None] * COST[None, None, None, :])
+    cost = (params.cost_scale[:, None] * COST[None, :]).T[:, :, None, None]  # (D, R, 1, 1)
+    y = drive_threat + drive_trans + (social - rival)[None] - m * fear[None] - cost
     y = np.maximum(y, 0.0)
-    return y / (1.0 + y)
+    return np.ascontiguousarray(np.moveaxis(y / (1.0 + y), 0, -1))
