@@ -41,9 +41,11 @@ print(json.dumps({"runs": s.runs, "seconds": dt,
 
 
 def batch(runs: int, chunk: int, executor: str, workers: int, tmp: Path) -> dict:
-    exp = tmp / f"bench-{runs}-{executor}.yaml"
+    """Run one batch in a fresh subprocess, into a fresh folder; return its timing and memory."""
+    tag = f"{runs}-{executor}-{len(list(tmp.iterdir()))}"
+    exp = tmp / f"bench-{tag}.yaml"
     exp.write_text(TEMPLATE.format(runs=runs, chunk=chunk))
-    out = tmp / f"out-{runs}-{executor}"
+    out = tmp / f"out-{tag}"
     res = subprocess.run([sys.executable, "-c", CHILD, str(exp), str(out), executor, str(workers)],
                          capture_output=True, text=True, check=True)
     return json.loads(res.stdout.strip().splitlines()[-1])
