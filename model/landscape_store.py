@@ -19,8 +19,9 @@ NEEDED = ["scenario", "run", "date", "actor_a", "actor_b", "domain", "cooperatio
           "alignment", "power_a", "power_b"]
 
 
-def _codes(col: pd.Series, order=None):
-    cat = pd.Categorical(col.astype(str), categories=order) if order is not None else pd.Categorical(col.astype(str))
+def _codes(col: pd.Series, order: list[str]):
+    """Integer codes of a column's values in the given order."""
+    cat = pd.Categorical(col.astype(str), categories=order)
     return np.asarray(cat.codes), list(cat.categories)
 
 

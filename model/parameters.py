@@ -123,7 +123,3 @@ class Params:
             return self.values[name]
         except KeyError:
             raise AttributeError(name) from None
-
-    def take(self, runs) -> Params:
-        """The parameters of a subset of runs."""
-        return Params({n: v[runs] for n, v in self.values.items()})

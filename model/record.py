@@ -8,7 +8,7 @@ import numpy as np
 
 from .indices import index_values
 
-FIELDS = ("coop", "ceiling", "threat", "align", "assertive", "levels", "cstate")
+ARRAYS = ("coop", "ceiling", "threat", "align", "assertive", "power", "levels", "cstate")  # per-run arrays
 
 
 @dataclass
@@ -26,11 +26,12 @@ class Trajectory:
     cstate: np.ndarray
     indices: dict
 
-    def take(self, runs) -> Trajectory:
-        return Trajectory(self.quarters, *(getattr(self, f)[runs] for f in
-                                           ("coop", "ceiling", "threat", "align", "assertive", "power", "levels",
-                                            "cstate")),
-                          {k: v[runs] for k, v in self.indices.items()})
+    @staticmethod
+    def concat(parts: list[Trajectory]) -> Trajectory:
+        """Stack trajectories of the same kept quarters along the run axis."""
+        first = parts[0]
+        return Trajectory(first.quarters, *(np.concatenate([getattr(p, f) for p in parts]) for f in ARRAYS),
+                          {k: np.concatenate([p.indices[k] for p in parts]) for k in first.indices})
 
 
 class Recorder:

@@ -25,12 +25,7 @@ def run_specs(specs: list[RunSpec], engine: str = "kernel", keep=None) -> Trajec
     """Run specs on one engine; the Mesa engine runs them one model at a time."""
     if engine == "kernel":
         return kernel.run(specs, keep)
-    parts = [AllianceModel.from_spec(s, keep).run() for s in specs]
-    first = parts[0]
-    return Trajectory(first.quarters, *(np.concatenate([getattr(p, f) for p in parts]) for f in
-                                        ("coop", "ceiling", "threat", "align", "assertive", "power", "levels",
-                                         "cstate")),
-                      {k: np.concatenate([p.indices[k] for p in parts]) for k in first.indices})
+    return Trajectory.concat([AllianceModel.from_spec(s, keep).run() for s in specs])
 
 
 def simulate(scenario: Scenario, seed: int = 0, replications: int = 1, parameters: dict | None = None,

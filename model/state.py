@@ -31,11 +31,6 @@ class State:
     def runs(self) -> int:
         return self.threat.shape[0]
 
-    def take(self, runs) -> State:
-        """The state of a subset of runs (copies)."""
-        return State(**{k: ({a: v[runs].copy() for a, v in val.items()} if isinstance(val, dict) else val[runs].copy())
-                        for k, val in self.__dict__.items()})
-
 
 def initial(world: World, params) -> State:
     """The state at the horizon's start for R runs (R = length of the parameter arrays)."""

@@ -6,10 +6,11 @@ import pytest
 from model import kernel
 from model.agents import AllianceModel
 from model.parameters import REGISTRY
+from model.record import ARRAYS
 from model.runspec import RunSpec, parameters_for
 from model.scenario import load_scenario, shipped
 
-FIELDS = ("coop", "ceiling", "threat", "align", "assertive", "power", "levels", "cstate")
+FIELDS = ARRAYS  # every recorded per-run array
 
 
 def _points(k: int, seed: int):
