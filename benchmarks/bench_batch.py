@@ -28,8 +28,8 @@ outputs:
 
 CHILD = """
 import json, resource, sys, time
-from experiments.batch import run_batch
-from experiments.experiment import load_experiment
+from experiments.pipeline.batch import run_batch
+from experiments.pipeline.experiment import load_experiment
 exp = load_experiment(sys.argv[1])
 t = time.perf_counter()
 s = run_batch(exp, sys.argv[2], sys.argv[3], workers=int(sys.argv[4]), progress=False)

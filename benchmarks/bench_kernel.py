@@ -13,10 +13,10 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from model import kernel
-from model.agents import AllianceModel
-from model.runspec import RunSpec, parameters_for
-from model.scenario import load_scenario
+from model.engines import kernel
+from model.engines.mesa_model import AllianceModel
+from model.spec.runspec import RunSpec, parameters_for
+from model.spec.scenario import load_scenario
 
 
 def specs(sc, n, offset=0):

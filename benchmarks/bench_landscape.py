@@ -1,4 +1,4 @@
-"""Benchmark the exact landscape search (model.landscape.exact_search).
+"""Benchmark the exact landscape search (experiments.analysis.landscape.exact_search).
 
 Run from the repository root::
 
@@ -21,10 +21,10 @@ import time
 import numpy as np
 
 try:
-    from model.landscape import exact_search
+    from experiments.analysis.landscape import exact_search
 except ImportError:  # not installed: run from a checkout
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    from model.landscape import exact_search
+    from experiments.analysis.landscape import exact_search
 
 
 def instance(n: int, seed: int = 2024) -> tuple[np.ndarray, np.ndarray]:

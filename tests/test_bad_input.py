@@ -1,7 +1,7 @@
 """Bad user input through the ``alliance`` CLI: one clear error, exit status 2, nothing written.
 
 Every case writes its (broken) files under ``tmp_path``, runs the CLI (in process through
-``model.cli.main`` and, for a few cases, as a separate process) and checks the contract of
+``experiments.cli.main.main`` and, for a few cases, as a separate process) and checks the contract of
 ``model/cli.py``: exit status 2, exactly one stderr line, starting with ``error: ``, naming
 the file, the line (where one applies) and the field, no traceback, and no ``--out`` folder.
 """
@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from model.cli import main
-from model.scenario import shipped
-from model.yamlio import MAX_BYTES
+from experiments.cli.main import main
+from model.spec.scenario import shipped
+from model.spec.yamlio import MAX_BYTES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -202,8 +202,8 @@ def cli(argv: list[str], capsys) -> tuple[int, str, str]:
 
 
 def cli_subprocess(argv: list[str], timeout: float = 120) -> tuple[int, str, str]:
-    """Run ``alliance ARGV`` as a separate process (``python -m model.cli``)."""
-    proc = subprocess.run([sys.executable, "-m", "model.cli", *[str(a) for a in argv]], cwd=ROOT,
+    """Run ``alliance ARGV`` as a separate process (``python -m experiments.cli.main``)."""
+    proc = subprocess.run([sys.executable, "-m", "experiments.cli.main", *[str(a) for a in argv]], cwd=ROOT,
                           capture_output=True, text=True, timeout=timeout)
     return proc.returncode, proc.stdout, proc.stderr
 
@@ -289,11 +289,11 @@ def test_child_horizon_puts_parent_event_outside(tmp_path, capsys):
 # ----------------------------------------------------------------- --set on the run command
 SET_CASES = {
     "unknown_parameter": (["biuld_rate=0.1"], "biuld_rate", ("unknown parameter", "did you mean 'build_rate'")),
-    "out_of_range": (["build_rate=5"], "build_rate", ("outside its range",)),
+    "out_of_range": (["build_rate=5"], "build_rate", ("outside the allowed range",)),
     "not_a_number": (["build_rate=fast"], "build_rate", ("not a number",)),
     "not_finite": (["build_rate=nan"], "build_rate", ("finite",)),
     "no_equals": (["build_rate"], "build_rate", ("NAME=VALUE",)),
-    "second_of_two_is_bad": (["build_rate=0.1", "decay_rate=9"], "decay_rate", ("outside its range",)),
+    "second_of_two_is_bad": (["build_rate=0.1", "decay_rate=9"], "decay_rate", ("outside the allowed range",)),
 }
 
 
@@ -311,7 +311,7 @@ def test_bad_set_override(name, tmp_path, capsys):
 def test_bad_set_override_subprocess(tmp_path):
     out_dir = tmp_path / "out"
     rc, out, err = cli_subprocess(["run", "historical_baseline", "--set", "build_rate=5", "--out", out_dir])
-    check_one_error(rc, out, err, "--set", None, "build_rate", ("outside its range",), out_dir)
+    check_one_error(rc, out, err, "--set", None, "build_rate", ("outside the allowed range",), out_dir)
 
 
 def test_bad_replications(tmp_path, capsys):
@@ -393,7 +393,7 @@ def test_hostile_yaml_gives_one_clean_error(name, tmp_path, capsys):
 
 
 def test_module_entry_point_has_all_subcommands():
-    """`python -m model.cli` must see the subcommands registered by model.commands (one registry)."""
+    """`python -m experiments.cli.main` must see the subcommands registered by model.commands (one registry)."""
     rc, out, err = cli_subprocess(["--help"])
     assert rc == 0, err
     assert "batch" in out

@@ -11,9 +11,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments import batch, store
-from experiments.experiment import load_experiment
-from model.cli import main
+from experiments.cli.main import main
+from experiments.pipeline import batch
+from experiments.pipeline.experiment import load_experiment
+from experiments.store import reader as store
 
 EXPERIMENT = """\
 name: tiny
@@ -82,7 +83,7 @@ def test_killed_batch_resumes_to_identical_result(reference, tmp_path):
     out = tmp_path / "killed"
     slow = EXPERIMENT.replace("chunk_size: 5", "chunk_size: 1")
     path.write_text(slow)
-    cmd = [sys.executable, "-m", "model.cli", "batch", str(path), "--executor", "serial", "--out", str(out),
+    cmd = [sys.executable, "-m", "experiments.cli.main", "batch", str(path), "--executor", "serial", "--out", str(out),
            "--quiet"]
     proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 120
@@ -129,14 +130,14 @@ def test_resume_refuses_a_different_experiment(reference, tmp_path, capsys):
 
 def test_failing_run_is_recorded_not_fatal(reference, tmp_path, monkeypatch):
     exp, _ = reference
-    import model.dynamics as dyn
+    import model.engines.dynamics as dyn
 
     real = dyn.step
 
-    def flaky(state, world, params, noise):
+    def flaky(state, world, params, noise, policies):
         if np.any(params.build_rate == exp.points[1, 0]):
             raise FloatingPointError("boom in sample 1")
-        return real(state, world, params, noise)
+        return real(state, world, params, noise, policies)
 
     monkeypatch.setattr(dyn, "step", flaky)
     s = batch.run_batch(exp, tmp_path / "fail", "serial", progress=False)

@@ -1,4 +1,4 @@
-"""Calibration (experiments.calibration): parameter recovery, resume after SIGKILL, config errors."""
+"""Calibration (experiments.analysis.calibration): parameter recovery, resume after SIGKILL, config errors."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ import optuna
 import pandas as pd
 import pytest
 
-import experiments.calibration_cli  # noqa: F401  (registers `alliance calibrate`)
-from experiments.calibration import (
+import experiments.cli.calibrate  # noqa: F401  (registers `alliance calibrate`)
+from experiments.analysis.calibration import (
     CalibrationConfig,
     calibrate,
     count_inversions,
@@ -25,9 +25,9 @@ from experiments.calibration import (
     score,
     simulate_indices,
 )
-from model.cli import main
-from model.errors import InputError
-from model.scenario import load_scenario
+from experiments.cli.main import main
+from model.spec.errors import InputError
+from model.spec.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -103,7 +103,7 @@ def test_recovers_known_parameters(tmp_path):
 
 def test_common_random_numbers_make_the_truth_score_zero(tmp_path):
     config = load_config(write_problem(tmp_path))
-    from experiments.calibration import Objective
+    from experiments.analysis.calibration import Objective
     assert Objective(config)(TRUTH)["score"] == 0.0
 
 
@@ -121,7 +121,7 @@ def test_interrupted_calibration_resumes_without_losing_trials(tmp_path):
     cfg = write_problem(tmp_path, trials=wanted)
     out = tmp_path / "out"
     db = out / "study.db"
-    code = ("import sys, experiments.calibration_cli; from model.cli import main; "
+    code = ("import sys, experiments.cli.calibrate; from experiments.cli.main import main; "
             f"sys.exit(main(['calibrate', {str(cfg)!r}, '--out', {str(out)!r}]))")
     proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)

@@ -1,18 +1,17 @@
-"""Engine choice: the kernel by default, the Mesa model for worlds with custom agent classes."""
+"""Engines and custom policies: both engines apply an actor's policy hook, with the same numbers."""
 
 from pathlib import Path
 
 import numpy as np
-import pytest
 
-from experiments import batch, store
-from experiments.experiment import load_experiment
-from model import kernel
-from model.agents import AllianceModel
-from model.cli import main
-from model.runspec import RunSpec, parameters_for
-from model.scenario import load_scenario
-from model.simulate import default_engine
+from experiments.cli.main import main
+from experiments.pipeline import batch
+from experiments.pipeline.experiment import load_experiment
+from experiments.store import reader as store
+from model.engines import kernel
+from model.engines.mesa_model import AllianceModel
+from model.spec.runspec import RunSpec, parameters_for
+from model.spec.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,23 +24,30 @@ def _custom_world(tmp_path, cls="reluctant"):
     return tmp_path / "s.yaml"
 
 
-def test_custom_agent_class_runs_on_mesa_and_changes_behaviour(tmp_path):
+def test_custom_policy_changes_behaviour_identically_in_both_engines(tmp_path):
     sc = load_scenario(_custom_world(tmp_path))
-    assert default_engine(sc) == "mesa"
-    with pytest.raises(ValueError, match="custom agent classes"):
-        kernel.run([RunSpec(sc, parameters_for(sc), 0, (0,))])
-    m = AllianceModel.from_spec(RunSpec(sc, parameters_for(sc), 0, (0,)))
+    spec = RunSpec(sc, parameters_for(sc), 0, (0,))
+    m = AllianceModel.from_spec(spec)
     for _ in range(8):
         m.step()
-    d = m.decision  # gathered decisions of the last quarter, actor order
+    d = m.decision  # the decisions of the last quarter, actor order
     rules = np.minimum(d.want, d.ceiling)
     mil = np.array([7, 8, 9])  # exercises, logistics, collective_defence
     assert np.array_equal(d.offer[0, 1][:, mil], 0.5 * rules[0, 1][:, mil])  # NATO (reluctant) halves
     assert np.array_equal(d.offer[0, 0], rules[0, 0])  # Japan (standard) offers what the rules say
     assert np.array_equal(d.offer[0, 1][:, :7], rules[0, 1][:, :7])
+    k = kernel.run([spec])  # the kernel applies the same policy hook: no fallback to the slow engine
+    ref = AllianceModel.from_spec(spec).run()
+    assert np.array_equal(k.coop, ref.coop)
+    (tmp_path / "plain.yaml").write_text("name: plain\nworld: default\nhorizon: {start: 1990.0, end: 2000.0}\n")
+    plain = load_scenario(tmp_path / "plain.yaml")
+    p = kernel.run([RunSpec(plain, parameters_for(plain), 0, (0,))])
+    nato, mil = sc.world.index("NATO"), [7, 8, 9]
+    assert np.all(k.coop[0, -1, nato][:, mil] <= p.coop[0, -1, nato][:, mil])  # NATO's military ties are lower
+    assert not np.array_equal(k.coop, p.coop)
 
 
-def test_batch_falls_back_to_mesa_for_custom_worlds(tmp_path):
+def test_batch_of_a_custom_world_runs_on_the_kernel_and_equals_mesa(tmp_path):
     scen = _custom_world(tmp_path)
     exp_file = tmp_path / "e.yaml"
     exp_file.write_text(f"name: e\nscenarios: [{scen}]\nreplications: 2\nseed: 3\n")

@@ -4,11 +4,11 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model import kernel
-from model.agents import AllianceModel
-from model.parameters import REGISTRY
-from model.runspec import RunSpec, parameters_for
-from model.scenario import load_scenario
+from model.engines import kernel
+from model.engines.mesa_model import AllianceModel
+from model.spec.parameters import REGISTRY
+from model.spec.runspec import RunSpec, parameters_for
+from model.spec.scenario import load_scenario
 
 BASE = load_scenario("sco_counterbalancing")
 

@@ -1,4 +1,4 @@
-"""Tests for the landscape theory of aggregation (model.landscape, model.landscape_io)."""
+"""Tests for the landscape theory of aggregation (experiments.analysis.landscape, experiments.analysis.landscape_io)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model import landscape as ls
-from model.errors import InputError
-from model.landscape_io import read_landscape_csv, run_landscape_file
+from experiments.analysis import landscape as ls
+from experiments.analysis.landscape_io import read_landscape_csv, run_landscape_file
+from model.spec.errors import InputError
 
 
 # ----------------------------------------------------------------- brute force (plain Python)

@@ -3,13 +3,13 @@
 import numpy as np
 import pytest
 
-from experiments import plots
-from experiments.store import load
-from model import kernel
-from model.cli import main
-from model.landscape_store import landscape_table, state_arrays
-from model.runspec import RunSpec, parameters_for
-from model.scenario import load_scenario
+from experiments.analysis.landscape_store import landscape_table, state_arrays
+from experiments.cli.main import main
+from experiments.plots import figures as plots
+from experiments.store.reader import load
+from model.engines import kernel
+from model.spec.runspec import RunSpec, parameters_for
+from model.spec.scenario import load_scenario
 
 
 @pytest.fixture(scope="module")

@@ -3,12 +3,12 @@
 import numpy as np
 import pytest
 
-from model import kernel
-from model.agents import AllianceModel
-from model.parameters import REGISTRY
-from model.record import ARRAYS
-from model.runspec import RunSpec, parameters_for
-from model.scenario import load_scenario, shipped
+from model.engines import kernel
+from model.engines.mesa_model import AllianceModel
+from model.engines.record import ARRAYS
+from model.spec.parameters import REGISTRY
+from model.spec.runspec import RunSpec, parameters_for
+from model.spec.scenario import load_scenario, shipped
 
 FIELDS = ARRAYS  # every recorded per-run array
 

@@ -1,4 +1,4 @@
-"""Tests for the paper figures (experiments.plots) and ``alliance plot`` (experiments.plot_cli).
+"""Tests for the paper figures (experiments.plots.figures) and ``alliance plot`` (experiments.cli.plot).
 
 They check the numbers the figures draw, read back from the artists (band polygons,
 median lines, heatmap images), against quantities computed independently from the
@@ -19,13 +19,13 @@ from matplotlib.collections import PolyCollection
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
-import experiments.plot_cli as plot_cli  # registers the subcommand before model.commands wires it
-from experiments import plots as P
-from model.cli import main
-from model.errors import InputError
-from model.output import write_json, write_table
-from model.scenario import load_scenario
-from model.simulate import simulate
+from experiments.cli.main import main
+from experiments.plots import figure_set
+from experiments.plots import figures as P
+from experiments.store.atomic import write_json, write_table
+from model.engines.simulate import simulate
+from model.spec.errors import InputError
+from model.spec.scenario import load_scenario
 
 BASE = """\
 name: short_base
@@ -118,7 +118,7 @@ def sweep(scen_dir):
 
 
 def _store(df: pd.DataFrame, root: Path) -> Path:
-    """Write a table as a result folder that experiments.store.load reads."""
+    """Write a table as a result folder that experiments.store.reader.load reads."""
     write_table(df, root / "trajectories")
     reps = int(df.groupby("scenario", observed=True)["replication"].nunique().max())
     write_json({"scenario": "test", "replications": reps, "parameters": {}, "package_version": "test"},
@@ -501,7 +501,7 @@ def test_cli_all_is_the_standard_set(store, tmp_path):
                      "threat_heatmap.png", "threat_lines_japan.png", "network_1996.png", "milestones.png",
                      "blocs_historical_baseline.png"])
     assert written == expect  # no temporary files left behind
-    paths = plot_cli.standard_figures(store, tmp_path / "std", "svg")
+    paths = figure_set.standard_figures(store, tmp_path / "std", "svg")
     assert sorted(p.name for p in paths) == sorted(n.replace(".png", ".svg") for n in expect)
     assert all(p.exists() for p in paths)
 
@@ -522,8 +522,8 @@ def test_cli_sweep_from_a_runs_table(sweep, tmp_path):
     df, runs = sweep
     root = tmp_path / "sweep"
     root.mkdir()
-    # a two-chunk batch-like store: manifest + parts, as experiments.store reads it
-    from experiments.store import sha256
+    # a two-chunk batch-like store: manifest + parts, as experiments.store.reader reads it
+    from experiments.store.reader import sha256
     chunks = {}
     for i, part in enumerate((runs[runs["run"] < 5], runs[runs["run"] >= 5])):
         ids = set(part["run"])
@@ -567,7 +567,7 @@ def test_batch_store_layout_alphabetical_categories_and_summary_dates(two, tmp_p
     summary = df[df["date"].isin([1991.0, 1993.0, 1995.0])]
     root = _store(summary.assign(scenario=summary["scenario"].astype(str).replace(
         {"short_base": "historical_baseline"})), tmp_path / "summary")
-    names = [stem for stem, _ in plot_cli.build_figures(root, "all")]
+    names = [stem for stem, _ in figure_set.build_figures(root, "all")]
     assert names == ["fan_japan_nato", "fan_japan_nato_overlay", "difference_short_shock", "threat_heatmap",
                      "network_1995", "blocs_historical_baseline"]  # no time-line threat or milestone figure
-    assert "milestones" in [stem for stem, _ in plot_cli.build_figures(root, "milestones")]  # unless asked
+    assert "milestones" in [stem for stem, _ in figure_set.build_figures(root, "milestones")]  # unless asked

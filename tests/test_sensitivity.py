@@ -1,4 +1,4 @@
-"""Sensitivity analysis (experiments.sensitivity): Ishigami through the same pipeline, Morris on the model."""
+"""Sensitivity analysis (experiments.analysis.sensitivity): Ishigami through the same pipeline, Morris on the model."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import experiments.sensitivity_cli  # noqa: F401  (registers `alliance sensitivity`)
-from experiments import sensitivity as sa
-from model.cli import main
-from model.errors import InputError
-from model.scenario import load_scenario
+import experiments.cli.sensitivity  # noqa: F401  (registers `alliance sensitivity`)
+from experiments.analysis import sensitivity as sa
+from experiments.cli.main import main
+from model.spec.errors import InputError
+from model.spec.scenario import load_scenario
 
 # Analytic Sobol indices of Ishigami (a=7, b=0.1).
 S1_TRUE = [0.3139, 0.4424, 0.0]

@@ -8,10 +8,10 @@ three standard errors from zero in the stated direction.
 import numpy as np
 import pytest
 
-from model import kernel
-from model.domains import DOMAINS
-from model.runspec import RunSpec, parameters_for
-from model.scenario import load_scenario
+from model.engines import kernel
+from model.spec.domains import DOMAINS
+from model.spec.runspec import RunSpec, parameters_for
+from model.spec.scenario import load_scenario
 
 R = 40
 

@@ -1,4 +1,4 @@
-"""The interactive page (experiments/viz.py), end to end in headless Chromium, plus its plumbing.
+"""The interactive page (experiments/app/page.py), end to end in headless Chromium, plus its plumbing.
 
 The browser test starts ``solara run`` on a free loopback port, drives the SolaraViz
 controls as a user would (scenario picker, seed field, Step, a parameter slider, Reset)
@@ -25,10 +25,12 @@ from pathlib import Path
 
 import pytest
 
-from experiments import viz, viz_cli
-from model.agents import AllianceModel
-from model.parameters import REGISTRY
-from model.scenario import load_scenario
+from experiments.app import page as viz
+from experiments.app import server as viz_server
+from experiments.cli import viz as viz_cli
+from model.engines.mesa_model import AllianceModel
+from model.spec.parameters import REGISTRY
+from model.spec.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -69,7 +71,7 @@ def test_viz_model_stops_at_the_horizon():
 
 
 def test_viz_model_checks_its_inputs():
-    from model.errors import InputError
+    from model.spec.errors import InputError
     for seed in ("x", "-1", "1.5"):  # the free-text field: reported on the page, no traceback, no run
         m = viz.VizModel(SCENARIO, seed)
         assert "seed" in m.input_error and not m.running
@@ -108,13 +110,13 @@ def test_figures_render():
 
 def test_cli_options():
     p = argparse.ArgumentParser()
-    viz_cli.cmd_viz.configure(p)
+    viz_cli.VIZ.configure(p)
     a = p.parse_args([])
     assert (a.host, a.port, a.no_browser) == ("127.0.0.1", 8765, False)
-    cmd = viz_cli.solara_command("127.0.0.1", 9999, open_browser=False)
-    assert cmd[1:4] == ["-m", "solara", "run"] and Path(cmd[4]) == ROOT / "experiments" / "viz.py"
+    cmd = viz_server.solara_command("127.0.0.1", 9999, open_browser=False)
+    assert cmd[1:4] == ["-m", "solara", "run"] and Path(cmd[4]) == ROOT / "experiments" / "app" / "page.py"
     assert "--no-open" in cmd and cmd[cmd.index("--host") + 1] == "127.0.0.1"
-    assert viz_cli.asset_packages(), "found no asset references in Solara's page templates"
+    assert viz_server.asset_packages(), "found no asset references in Solara's page templates"
 
 
 # ---------------------------------------------------------------- the browser test
@@ -126,17 +128,17 @@ def free_port() -> int:
 
 @pytest.fixture
 def server(tmp_path):
-    """``solara run experiments/viz.py`` on 127.0.0.1:<free port>; yields (url, log path); always stopped."""
+    """``solara run experiments/app/page.py`` on 127.0.0.1:<free port>; yields (url, log path); always stopped."""
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"{CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium) for this test")
     pytest.importorskip("playwright.sync_api", reason="the Python package playwright is not installed")
-    if viz_cli.missing_assets():
-        viz_cli.fetch_assets(quiet=True)  # Solara's page JS/CSS from the npm registry (no CDN needed)
+    if viz_server.missing_assets():
+        viz_server.fetch_assets(quiet=True)  # Solara's page JS/CSS from the npm registry (no CDN needed)
     port = free_port()
     log = tmp_path / "solara.log"
     with open(log, "w") as out:
-        proc = subprocess.Popen(viz_cli.solara_command("127.0.0.1", port, open_browser=False), cwd=ROOT,
-                                env=viz_cli.solara_env(), stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(viz_server.solara_command("127.0.0.1", port, open_browser=False), cwd=ROOT,
+                                env=viz_server.solara_env(), stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.monotonic() + 90

@@ -1,0 +1,272 @@
+"""Global sensitivity analysis (SALib Morris or Sobol) of one model outcome at one date.
+
+A sensitivity config is a YAML file (see ``experiments/sensitivity_morris.yaml``)::
+
+    scenario: article9_reinterpretation   # shipped name or path; default as shown
+    parameters: all                       # or a list of names, or name: {low, high}; default all
+    method: morris                        # morris | sobol
+    samples: 10                           # Morris trajectories, or Sobol base sample N
+    levels: 4                             # Morris grid levels (Morris only)
+    outcome: japan_nato                   # a world index
+    date: 2025.0                          # on the scenario's quarterly grid
+    replications: 2                       # runs per design point (outcome averaged over them)
+    seed: 1                               # design seed and master seed of the runs
+    chunk: 1000                           # runs per kernel call
+
+The pipeline is ``design -> evaluate -> analyse -> table``; :func:`run_design` takes the
+evaluation as a function of the design matrix, so the same code analyses the model
+(:func:`model_evaluator`) or an analytic test function (:func:`ishigami`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from SALib.analyze import morris as morris_analyze
+from SALib.analyze import sobol as sobol_analyze
+
+from experiments.analysis.calibration import quarter_of, scenario_from, truncated
+from experiments.pipeline import samplers as design
+from experiments.store.atomic import atomic_write, write_json, write_table
+from model.engines import kernel
+from model.spec import fields as F
+from model.spec.errors import InputError, did_you_mean
+from model.spec.ranges import ParameterRange, parse_parameters
+from model.spec.runspec import RunSpec, parameters_for
+from model.spec.scenario import Scenario
+from model.spec.yamlio import load_mapping
+
+METHODS = ("morris", "sobol")
+CONF_LEVEL = 0.95
+RESAMPLES = 1000
+_TOP = {"scenario", "description", "parameters", "method", "samples", "levels", "outcome", "date", "replications",
+        "seed", "chunk"}
+
+BLUE, ORANGE, VERMILLION = "#0072B2", "#E69F00", "#D55E00"  # Okabe-Ito (colour-blind safe)
+
+Evaluate = Callable[[np.ndarray], np.ndarray]
+
+
+# ----------------------------------------------------------------------------- the generic pipeline
+@dataclass
+class Analysis:
+    """Result of one analysis: the design, the outputs and the index table."""
+
+    method: str
+    problem: dict
+    X: np.ndarray
+    Y: np.ndarray
+    table: pd.DataFrame
+
+
+def make_design(method: str, problem: dict, samples: int, seed: int, levels: int = 4) -> np.ndarray:
+    """SALib design points for ``problem`` (Morris trajectories or Saltelli/Sobol sample)."""
+    names, bounds = problem["names"], [tuple(b) for b in problem["bounds"]]
+    if method == "morris":
+        return design.morris(names, bounds, samples, seed, levels=levels)
+    if method == "sobol":
+        return design.sobol(names, bounds, samples, seed)
+    raise ValueError(f"unknown method {method!r}")
+
+
+def analyse(method: str, problem: dict, X: np.ndarray, Y: np.ndarray, seed: int, levels: int = 4,
+            conf_level: float = CONF_LEVEL, resamples: int = RESAMPLES) -> pd.DataFrame:
+    """SALib indices with bootstrap confidence half-widths, one row per parameter."""
+    Y = np.asarray(Y, dtype=np.float64)
+    if method == "morris":
+        r = morris_analyze.analyze(problem, X, Y, num_resamples=resamples, conf_level=conf_level,
+                                   num_levels=levels, seed=seed)
+        df = pd.DataFrame({"parameter": problem["names"], "mu_star": r["mu_star"], "mu_star_conf": r["mu_star_conf"],
+                           "mu": r["mu"], "sigma": r["sigma"]})
+        key = "mu_star"
+    elif method == "sobol":
+        r = sobol_analyze.analyze(problem, Y, calc_second_order=False, num_resamples=resamples,
+                                  conf_level=conf_level, seed=seed)
+        df = pd.DataFrame({"parameter": problem["names"], "S1": r["S1"], "S1_conf": r["S1_conf"],
+                           "ST": r["ST"], "ST_conf": r["ST_conf"]})
+        key = "ST"
+    else:
+        raise ValueError(f"unknown method {method!r}")
+    df.insert(1, "method", method)
+    df["conf_level"] = conf_level
+    df = df.sort_values(key, ascending=False, kind="stable").reset_index(drop=True)
+    df.insert(0, "rank", np.arange(1, len(df) + 1))
+    return df
+
+
+def run_design(problem: dict, method: str, samples: int, seed: int, evaluate: Evaluate, levels: int = 4,
+               conf_level: float = CONF_LEVEL, resamples: int = RESAMPLES) -> Analysis:
+    """design -> evaluate -> analyse: the one code path for the model and for test functions."""
+    X = make_design(method, problem, samples, seed, levels)
+    Y = np.asarray(evaluate(X), dtype=np.float64).reshape(-1)
+    if Y.shape != (len(X),):
+        raise ValueError(f"evaluate returned {Y.shape}, expected ({len(X)},)")
+    if not np.all(np.isfinite(Y)):
+        raise ValueError(f"{int(np.sum(~np.isfinite(Y)))} outputs are not finite")
+    return Analysis(method, problem, X, Y, analyse(method, problem, X, Y, seed, levels, conf_level, resamples))
+
+
+# ----------------------------------------------------------------------------- test function
+ISHIGAMI_PROBLEM = design.salib_problem(["x1", "x2", "x3"], [(-math.pi, math.pi)] * 3)
+
+
+def ishigami(X: np.ndarray, a: float = 7.0, b: float = 0.1) -> np.ndarray:
+    """Ishigami function sin x1 + a sin^2 x2 + b x3^4 sin x1 (rows of X)."""
+    X = np.asarray(X)
+    return np.sin(X[:, 0]) + a * np.sin(X[:, 1]) ** 2 + b * X[:, 2] ** 4 * np.sin(X[:, 0])
+
+
+def ishigami_indices(a: float = 7.0, b: float = 0.1) -> tuple[np.ndarray, np.ndarray]:
+    """Analytic first-order and total Sobol indices of the Ishigami function."""
+    pi = math.pi
+    v1 = 0.5 * (1 + b * pi ** 4 / 5) ** 2
+    v2 = a ** 2 / 8
+    v13 = b ** 2 * pi ** 8 * (1 / 18 - 1 / 50)
+    v = v1 + v2 + v13
+    return np.array([v1, v2, 0.0]) / v, np.array([v1 + v13, v2, v13]) / v
+
+
+# ----------------------------------------------------------------------------- the model
+@dataclass
+class SensitivityConfig:
+    path: str
+    scenario: Scenario
+    parameters: list[ParameterRange]
+    method: str
+    samples: int
+    levels: int
+    outcome: str
+    date: float
+    replications: int
+    seed: int
+    chunk: int
+
+    @property
+    def problem(self) -> dict:
+        return design.salib_problem([p.name for p in self.parameters], [(p.low, p.high) for p in self.parameters])
+
+    @property
+    def runs(self) -> int:
+        p = len(self.parameters)
+        points = self.samples * (p + 1) if self.method == "morris" else self.samples * (p + 2)
+        return points * self.replications
+
+
+def load_config(path: str | Path) -> SensitivityConfig:
+    """Read and validate a sensitivity config; InputError (file, line, field) on any mistake."""
+    file = str(path)
+    doc = load_mapping(path, "sensitivity config")
+    F.check_keys(doc, file, _TOP)
+    scenario, _ = scenario_from(doc, file)
+    params = parse_parameters(doc, file, default_all=True)
+    if any(p.log for p in params):
+        raise InputError(file, doc.line_of("parameters"), "parameters", "log scales are not supported here")
+    method = F.text(doc, "method", file, default="morris", choices=METHODS)
+    samples = int(F.number(doc, "samples", file, "", 1, 1_000_000, default=10 if method == "morris" else 256,
+                           integer=True))
+    if method == "sobol" and samples < 2:
+        raise InputError(file, doc.line_of("samples"), "samples", "Sobol needs at least 2 base samples")
+    levels = int(F.number(doc, "levels", file, "", 2, 100, default=4, integer=True))
+    if method == "morris" and len(params) < 1:
+        raise InputError(file, doc.line_of("parameters"), "parameters", "give at least one parameter")
+    outcome = F.text(doc, "outcome", file, default="japan_nato")
+    if outcome not in scenario.world.indices:
+        raise InputError(file, doc.line_of("outcome"), "outcome",
+                         f"the world has no index '{outcome}'{did_you_mean(outcome, scenario.world.indices)}; "
+                         f"indices: {', '.join(scenario.world.indices)}")
+    date = F.number(doc, "date", file, "", scenario.start, scenario.end, default=min(2025.0, scenario.end))
+    if quarter_of(scenario, date) is None:
+        raise InputError(file, doc.line_of("date"), "date", f"{date} is not on the quarterly grid")
+    reps = int(F.number(doc, "replications", file, "", 1, 10_000, default=1, integer=True))
+    seed = int(F.number(doc, "seed", file, "", 0, 2**63 - 1, default=0, integer=True))
+    chunk = int(F.number(doc, "chunk", file, "", 1, 100_000, default=1000, integer=True))
+    return SensitivityConfig(file, scenario, params, method, samples, levels, outcome, date, reps, seed, chunk)
+
+
+def model_evaluator(scenario: Scenario, names: list[str], outcome: str, date: float, replications: int = 1,
+                    seed: int = 0, chunk: int = 1000, progress: Callable[[int, int], None] | None = None
+                    ) -> Evaluate:
+    """X (S, P) -> mean over replications of ``outcome`` at ``date``; run (s, k) has identity (s, k)."""
+    sc = truncated(scenario, date)
+    q = quarter_of(sc, date)
+    base = parameters_for(sc)
+
+    def evaluate(X: np.ndarray) -> np.ndarray:
+        X = np.asarray(X, dtype=np.float64)
+        runs = [(s, k) for s in range(len(X)) for k in range(replications)]
+        y = np.empty(len(runs))
+        for lo in range(0, len(runs), chunk):
+            part = runs[lo:lo + chunk]
+            specs = [RunSpec(sc, {**base, **dict(zip(names, X[s].tolist()))}, seed, (s, k)) for s, k in part]
+            y[lo:lo + len(part)] = kernel.run(specs, keep=[q]).indices[outcome][:, 0]
+            if progress:
+                progress(lo + len(part), len(runs))
+        return y.reshape(len(X), replications).mean(axis=1)
+
+    return evaluate
+
+
+def run_config(config: SensitivityConfig, progress=None) -> Analysis:
+    names = [p.name for p in config.parameters]
+    evaluate = model_evaluator(config.scenario, names, config.outcome, config.date, config.replications,
+                               config.seed, config.chunk, progress)
+    return run_design(config.problem, config.method, config.samples, config.seed, evaluate, config.levels)
+
+
+# ----------------------------------------------------------------------------- outputs
+def plot_indices(table: pd.DataFrame, path: Path, title: str, top: int | None = None) -> Path:
+    """Horizontal bars with confidence error bars (Morris mu*, or Sobol S1 and ST)."""
+    from matplotlib.figure import Figure
+    t = table if top is None else table.head(top)
+    t = t.iloc[::-1]  # largest at the top
+    y = np.arange(len(t))
+    fig = Figure(figsize=(7.5, 1.2 + 0.28 * len(t)), layout="constrained")
+    ax = fig.subplots()
+    method = t["method"].iloc[0]
+    conf = int(round(100 * float(t["conf_level"].iloc[0])))
+    if method == "morris":
+        ax.barh(y, t["mu_star"], xerr=t["mu_star_conf"], color=BLUE, capsize=2,
+                label=f"mu* (mean |elementary effect|), {conf}% CI")
+        ax.plot(t["sigma"], y, "o", color=VERMILLION, ms=4, label="sigma (interaction / non-linearity)")
+        ax.set_xlabel("|elementary effect| (outcome change per full parameter range)")
+    else:
+        h = 0.4
+        ax.barh(y + h / 2, t["S1"], h, xerr=t["S1_conf"], color=BLUE, capsize=2, label=f"S1, {conf}% CI")
+        ax.barh(y - h / 2, t["ST"], h, xerr=t["ST_conf"], color=ORANGE, capsize=2, label=f"ST, {conf}% CI")
+        ax.set_xlabel("Sobol index (share of output variance)")
+    ax.set_yticks(y, t["parameter"])
+    ax.set_ylabel("parameter")
+    ax.axvline(0, color="0.5", lw=0.8)
+    ax.set_title(title, fontsize=10)
+    ax.legend(loc="lower right", fontsize=8)
+    path = Path(path)
+    atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=120))
+    return path
+
+
+def write_outputs(analysis: Analysis, out: Path, title: str, meta: dict | None = None) -> dict[str, Path]:
+    """``indices.csv``, ``indices.png``, ``samples.parquet`` (design and outputs), ``sensitivity.json``."""
+    out = Path(out)
+    files = {"indices": write_table(analysis.table, out / "indices", "csv"),
+             "plot": plot_indices(analysis.table, out / "indices.png", title)}
+    samples = pd.DataFrame(analysis.X, columns=analysis.problem["names"])
+    samples["outcome"] = analysis.Y
+    files["samples"] = write_table(samples, out / "samples", "parquet")
+    files["meta"] = write_json({"method": analysis.method, "problem": analysis.problem, "points": len(analysis.X),
+                                **(meta or {})}, out / "sensitivity.json")
+    return files
+
+
+def run_and_write(config: SensitivityConfig, out: Path, progress=None) -> tuple[Analysis, dict]:
+    analysis = run_config(config, progress)
+    title = (f"{config.method.capitalize()} sensitivity of {config.outcome} at {config.date:g}\n"
+             f"{config.scenario.name}: {len(analysis.X):,} points x {config.replications} runs")
+    meta = {"config": config.path, "scenario": config.scenario.name, "scenario_sha256": config.scenario.digest,
+            "outcome": config.outcome, "date": config.date, "replications": config.replications,
+            "seed": config.seed, "samples": config.samples, "levels": config.levels}
+    return analysis, write_outputs(analysis, out, title, meta)

@@ -1,0 +1,34 @@
+"""``alliance scenarios``, ``alliance validate`` and ``alliance params``: the model's files and registry."""
+
+from __future__ import annotations
+
+from experiments.cli.command import Command
+from model.spec.parameters import REGISTRY
+from model.spec.scenario import load_scenario, shipped
+
+
+def _scenarios(args) -> int:
+    for p in shipped():
+        s = load_scenario(p)
+        print(f"{p.stem:28s} {s.description}")
+    return 0
+
+
+def _validate(args) -> int:
+    s = load_scenario(args.file)
+    print(f"{args.file}: ok — scenario '{s.name}', world '{s.world.name}' ({s.world.n} actors), "
+          f"{s.start}–{s.end}, {len(s.events)} events, {len(s.conditions)} conditions")
+    return 0
+
+
+def _params(args) -> int:
+    for p in REGISTRY.values():
+        print(f"{p.name:28s} {p.default:>7g}  [{p.low:g}, {p.high:g}]  {p.unit:24s} {p.meaning}")
+    return 0
+
+
+SCENARIOS = Command("scenarios", "list the shipped scenarios with one-line descriptions", lambda p: None, _scenarios)
+VALIDATE = Command("validate", "check a scenario file (and everything it extends) without running it",
+                   lambda p: p.add_argument("file", help="scenario YAML file or shipped scenario name"), _validate)
+PARAMS = Command("params", "list the parameter registry (name, unit, default, range, meaning)", lambda p: None,
+                 _params)

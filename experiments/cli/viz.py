@@ -1,0 +1,60 @@
+"""``alliance viz``: serve the interactive page for one run (experiments/app/page.py) on this machine."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from experiments.app.server import (
+    DEFAULT_HOST,
+    DEFAULT_PORT,
+    asset_cache,
+    fetch_assets,
+    missing_assets,
+    solara_command,
+    solara_env,
+)
+from experiments.cli.command import Command
+from model.spec.errors import InputError
+
+
+def _run(args) -> int:
+    """Serve the interactive page (or, with --fetch-assets, only fill Solara's asset cache)."""
+    try:
+        import mesa.visualization  # noqa: F401
+        import solara  # noqa: F401
+    except ImportError as exc:
+        raise InputError("alliance viz", None, None,
+                         f"the page needs the viz extra ({exc.name} is missing): pip install -e '.[viz]'") from None
+    if args.fetch_assets:
+        done = fetch_assets()
+        print(f"fetched {', '.join(done)} into {asset_cache()}" if done else f"all assets already in {asset_cache()}")
+        return 0
+    if not 1 <= args.port <= 65535:
+        raise InputError("--port", None, "port", f"must be between 1 and 65535, got {args.port}")
+    missing = missing_assets()
+    if missing:
+        print("warning: Solara's page assets are not cached yet (" + ", ".join(f"{n}@{v}" for n, v in missing)
+              + "); without internet access the page stays blank: run 'alliance viz --fetch-assets' first",
+              file=sys.stderr)
+    cmd = solara_command(args.host, args.port, open_browser=not args.no_browser)
+    print(f"serving the page on http://{args.host}:{args.port} (Ctrl+C stops it)", file=sys.stderr)
+    try:
+        return subprocess.call(cmd, env=solara_env())
+    except KeyboardInterrupt:
+        return 0
+
+
+def _configure(p) -> None:
+    p.add_argument("--host", default=DEFAULT_HOST,
+                   help=f"address to listen on (default {DEFAULT_HOST}: this machine only)")
+    p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
+    p.add_argument("--no-browser", action="store_true", help="do not open a web browser")
+    p.add_argument("--fetch-assets", action="store_true",
+                   help="only fill Solara's asset cache from the npm registry (for machines without internet)")
+
+
+
+VIZ = Command("viz", "serve the interactive page (Mesa SolaraViz) for one run, on http://127.0.0.1:8765 by default",
+              _configure, _run)
+

@@ -1,0 +1,170 @@
+"""One figure style for every plot: Okabe–Ito colours, labelled axes with units, a source note.
+
+The Okabe–Ito palette (Okabe & Ito 2008, "Color Universal Design") stays distinguishable
+under the common forms of colour-vision deficiency; continuous scales use viridis/cividis,
+which are perceptually uniform and colour-blind safe. Figures are made with
+:class:`matplotlib.figure.Figure` directly (the Agg canvas, no pyplot state), so nothing
+ever opens a window and many figures can be built without leaking memory.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # never a GUI backend; harmless when already set
+
+from matplotlib.figure import Figure  # noqa: E402
+
+from model.spec.domains import DOMAINS  # noqa: E402
+from model.spec.provenance import package_version  # noqa: E402
+
+# ------------------------------------------------------------------ colours
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+}
+_O = OKABE_ITO
+# Order for scenarios / series: strongest contrasts first, yellow (weak on white) last.
+SERIES = [_O["blue"], _O["vermillion"], _O["bluish_green"], _O["reddish_purple"], _O["orange"],
+          _O["sky_blue"], _O["black"], _O["yellow"]]
+ACTOR_COLOURS = {
+    "Japan": _O["vermillion"],
+    "NATO": _O["blue"],
+    "United States": _O["bluish_green"],
+    "China": _O["orange"],
+    "Russia": _O["reddish_purple"],
+}
+EXTRA_ACTOR_COLOURS = [_O["sky_blue"], _O["black"], _O["yellow"], "#999999"]
+GREY = "#555555"
+SEQUENTIAL = "viridis"   # threat heatmaps
+OUTCOME_MAP = "cividis"  # parameter heatmaps
+BAND_ALPHA = {"90": 0.16, "50": 0.34}
+
+
+def actor_colour(name: str, index: int = 0) -> str:
+    """Fixed colour for the five default actors; others cycle through the rest of the palette."""
+    return ACTOR_COLOURS.get(str(name), EXTRA_ACTOR_COLOURS[index % len(EXTRA_ACTOR_COLOURS)])
+
+
+def series_colours(names) -> dict[str, str]:
+    """One palette colour per name, in order."""
+    return {n: SERIES[i % len(SERIES)] for i, n in enumerate(names)}
+
+
+# ------------------------------------------------------------------ words and units
+COOPERATION_LABEL = "cooperation index (0–1)"
+YEAR_LABEL = "year"
+THREAT_LABEL = "perceived threat (0–1)"
+UNITS = {
+    "cooperation": COOPERATION_LABEL,
+    "japan_nato": "Japan–NATO cooperation index (0–1)",
+    "china_russia_alignment": "China–Russia alignment (0–1)",
+    "alignment": "alignment (0–1)",
+    "ceiling_ab": "cooperation ceiling (0–1)",
+    "ceiling_ba": "cooperation ceiling (0–1)",
+    "threat_ab": THREAT_LABEL,
+    "threat_ba": THREAT_LABEL,
+    "power_a": "power (1 = United States 1990)",
+    "power_b": "power (1 = United States 1990)",
+}
+_DOMAIN_NAMES = {
+    "political_dialogue": "political dialogue",
+    "hadr": "humanitarian aid & disaster relief",
+    "peacekeeping": "peacekeeping",
+    "counter_terrorism_maritime": "counter-terrorism & maritime",
+    "cyber_defence": "cyber defence",
+    "non_proliferation": "non-proliferation",
+    "information_sharing": "information sharing",
+    "exercises": "exercises",
+    "logistics": "logistics",
+    "collective_defence": "collective defence",
+}
+
+
+def domain_name(domain: str | None) -> str:
+    """Readable domain name; None is the index (mean over all domains)."""
+    if domain is None:
+        return f"index (mean of {len(DOMAINS)} domains)"
+    return _DOMAIN_NAMES.get(str(domain), str(domain).replace("_", " "))
+
+
+def outcome_label(outcome: str) -> str:
+    """Axis label with unit for a tidy-table column."""
+    return UNITS.get(outcome, outcome.replace("_", " "))
+
+
+def runs_text(n: int) -> str:
+    return f"n = {n} run" + ("" if n == 1 else "s")
+
+
+NO_BAND = "1 run: no uncertainty band"
+
+# ------------------------------------------------------------------ matplotlib settings
+RC = {
+    "font.size": 9,
+    "axes.titlesize": 9.5,
+    "axes.labelsize": 9,
+    "xtick.labelsize": 8,
+    "ytick.labelsize": 8,
+    "legend.fontsize": 8,
+    "legend.frameon": False,
+    "figure.titlesize": 11,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.color": "#dddddd",
+    "grid.linewidth": 0.6,
+    "axes.axisbelow": True,
+    "axes.prop_cycle": matplotlib.cycler(color=SERIES),
+    "lines.linewidth": 1.6,
+    "savefig.dpi": 200,
+    "svg.fonttype": "none",   # text stays text in SVG
+    "pdf.fonttype": 42,       # TrueType in PDF (editable, journal-friendly)
+}
+NOTE_HEIGHT_IN = 0.32  # space kept at the bottom of every figure for the source note
+
+
+def styled(fn):
+    """Run a plotting function inside the house style (rcParams apply at artist creation)."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        with matplotlib.rc_context(RC):
+            return fn(*args, **kwargs)
+    return wrapper
+
+
+def new_figure(width: float, height: float):
+    """A constrained-layout figure split into a body (returned with it) and a strip for the source note.
+
+    Draw into the body (``body.subplots``, ``body.legend``, ``body.suptitle``); the note goes
+    into the strip below it, so legends placed "outside lower center" never cover it.
+    """
+    fig = Figure(figsize=(width, height), layout="constrained")
+    body, strip = fig.subfigures(2, 1, height_ratios=[height - NOTE_HEIGHT_IN, NOTE_HEIGHT_IN])
+    fig._note_strip = strip
+    return fig, body
+
+
+def source_note(fig: Figure, source: str | Path | None = None, milestones: list[str] | None = None,
+                extra: str | None = None, version: str | None = None):
+    """The small grey line at the bottom: what simulated it, from which store, which data."""
+    parts = [f"Simulated with japan-nato-alliance-sim {version or package_version()} (Mesa agent-based model)"]
+    if source and not str(source).startswith("<"):
+        parts.append(f"results: {source}")
+    if milestones:
+        parts.append("milestones: " + ", ".join(milestones))
+    if extra:
+        parts.append(extra)
+    text = "; ".join(parts)
+    strip = getattr(fig, "_note_strip", fig)
+    return strip.text(0.008, 0.5, text, ha="left", va="center", fontsize=6.5, color=GREY, wrap=True,
+                      gid="source_note")

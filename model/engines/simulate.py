@@ -1,0 +1,47 @@
+"""Running one scenario for a few replications, on either engine, into a tidy table."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from model.engines import kernel
+from model.engines.mesa_model import AllianceModel
+from model.engines.record import Trajectory
+from model.engines.tidy import tidy
+from model.spec.provenance import package_version
+from model.spec.runspec import RunSpec, parameters_for
+from model.spec.scenario import Scenario
+
+ENGINES = ("kernel", "mesa")
+
+
+def run_specs(specs: list[RunSpec], engine: str = "kernel", keep=None) -> Trajectory:
+    """Run specs on one engine; the Mesa engine runs them one model at a time."""
+    if engine == "kernel":
+        return kernel.run(specs, keep)
+    return Trajectory.concat([AllianceModel.from_spec(s, keep).run() for s in specs])
+
+
+def simulate(scenario: Scenario, seed: int = 0, replications: int = 1, parameters: dict | None = None,
+             engine: str | None = None, keep=None) -> tuple[pd.DataFrame, dict]:
+    """Run ``replications`` runs (identities (0,), (1,), ...) and return the tidy table and metadata."""
+    engine = engine or "kernel"
+    params = parameters_for(scenario, parameters)
+    specs = [RunSpec(scenario, params, seed, (r,)) for r in range(replications)]
+    t = run_specs(specs, engine, keep)
+    runs = pd.DataFrame({"run": np.arange(replications), "scenario": scenario.name,
+                         "replication": np.arange(replications)})
+    runs["scenario"] = runs["scenario"].astype("category")
+    table = tidy(t, scenario.world, scenario.start, runs)
+    meta = {
+        "scenario": scenario.name, "scenario_file": scenario.path, "scenario_sha256": scenario.digest,
+        "world": scenario.world.name, "world_sha256": scenario.world.digest,
+        "horizon": [scenario.start, scenario.end], "parameters": params,
+        "seed": {"master": seed, "identities": [list(s.identity) for s in specs],
+                 "scheme": "numpy SeedSequence(master, spawn_key=identity) -> PCG64"},
+        "replications": replications, "engine": engine, "package_version": package_version(),
+        "events": [{"date": e.date, "quantity": e.quantity.name, "op": e.op, "value": e.value, "label": e.label}
+                   for e in scenario.events],
+    }
+    return table, meta

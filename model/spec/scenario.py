@@ -1,0 +1,255 @@
+"""Scenario files: world, horizon, parameter overrides, dated and conditional events, ``extends``.
+
+A scenario compiles to plain data (:class:`Scenario`) that both engines run. Every
+mistake is an :class:`~model.spec.errors.InputError` naming the file, line and field.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from model.spec import fields as F
+from model.spec import quantities as Q
+from model.spec.errors import InputError, did_you_mean
+from model.spec.overrides import check_override
+from model.spec.paths import SCENARIOS_DIR
+from model.spec.timegrid import event_step, on_grid, steps_between
+from model.spec.world import World, load_world, world_path
+from model.spec.yamlio import Located, load_mapping
+
+OPS = ("set", "add", "scale")
+_TOP = {"name", "description", "extends", "world", "horizon", "parameters", "events", "conditions"}
+_EVENT = {"date", "quantity", "label", "source", "note"} | set(OPS)
+_CONDITION = {"name", "when", "quantity", "once", "label", "source", "note"} | set(OPS)
+_WHEN = {"quantity", "above", "below"}
+MAX_EXTENDS = 20
+
+
+@dataclass(frozen=True)
+class Event:
+    """A dated change: at quarter ``step`` (taking effect in the step after it), op a quantity."""
+
+    step: int
+    date: float
+    quantity: Q.Quantity
+    op: str
+    value: float
+    label: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Condition:
+    """When ``watch`` crosses ``threshold`` (above or below), op a quantity (once, or every quarter)."""
+
+    name: str
+    watch: Q.Quantity
+    above: bool
+    threshold: float
+    quantity: Q.Quantity
+    op: str
+    value: float
+    once: bool
+
+
+@dataclass
+class Scenario:
+    """A compiled scenario: everything a run needs besides its seed."""
+
+    name: str
+    path: str
+    description: str
+    world: World
+    start: float
+    end: float
+    parameters: dict[str, float]
+    events: list[Event] = field(default_factory=list)
+    conditions: list[Condition] = field(default_factory=list)
+    digest: str = ""
+
+    @property
+    def steps(self) -> int:
+        return steps_between(self.start, self.end)
+
+
+def scenario_path(name_or_path: str | Path) -> Path:
+    """A shipped scenario name (``historical_baseline``) or a path to a YAML file."""
+    p = Path(name_or_path)
+    if p.suffix in (".yaml", ".yml") or p.exists():
+        return p
+    return SCENARIOS_DIR / f"{name_or_path}.yaml"
+
+
+def shipped() -> list[Path]:
+    """The shipped scenario files, sorted by name."""
+    return sorted(SCENARIOS_DIR.glob("*.yaml"))
+
+
+def _chain(path: Path) -> list[tuple[Path, Located]]:
+    """The ``extends`` chain from the root ancestor down to ``path``; refuses cycles."""
+    chain: list[tuple[Path, Located]] = []
+    seen: list[Path] = []
+    current = path
+    line_of_ref = None
+    referrer = None
+    while True:
+        resolved = current.resolve()
+        if resolved in seen:
+            names = " -> ".join(p.stem for p in seen + [resolved])
+            raise InputError(str(referrer), line_of_ref, "extends", f"cyclic extends: {names}")
+        if not current.exists():
+            if referrer is None:
+                known = [p.stem for p in shipped()]
+                raise InputError(str(current), None, None,
+                                 f"no such scenario{did_you_mean(current.stem, known)}")
+            hint = did_you_mean(current.stem, [p.stem for p in shipped()])
+            raise InputError(str(referrer), line_of_ref, "extends", f"no such scenario '{current.stem}'{hint}")
+        if len(seen) >= MAX_EXTENDS:
+            raise InputError(str(current), None, "extends", f"extends chain longer than {MAX_EXTENDS}")
+        seen.append(resolved)
+        doc = load_mapping(current, "scenario file")
+        F.check_keys(doc, str(current), _TOP)
+        chain.append((current, doc))
+        if "extends" not in doc:
+            break
+        parent = F.text(doc, "extends", str(current))
+        line_of_ref, referrer = doc.line_of("extends"), current
+        p = Path(parent)
+        current = (current.parent / p) if p.suffix in (".yaml", ".yml") else SCENARIOS_DIR / f"{parent}.yaml"
+    chain.reverse()
+    return chain
+
+
+def _op(item: Located, file: str, where: str) -> tuple[str, object, int]:
+    ops = [o for o in OPS if o in item]
+    if len(ops) != 1:
+        raise InputError(file, item.line, where, "give exactly one of set, add or scale")
+    return ops[0], item[ops[0]], item.line_of(ops[0])
+
+
+def _value(world: World, q: Q.Quantity, op: str, raw, file: str, line: int, where: str) -> float:
+    """Check an event's value against the quantity: state names for switches, ranges for levels."""
+    if q.is_switch:
+        names = world.states[q.a]
+        if op != "set":
+            raise InputError(file, line, where + op, f"'{q.name}' is a switch: use set with one of {', '.join(names)}")
+        if not isinstance(raw, str) or raw not in names:
+            raise InputError(file, line, where + op,
+                             f"unknown state {raw!r}{did_you_mean(raw, names)}; states: {', '.join(names)}")
+        return float(names.index(raw))
+    try:
+        finite = math.isfinite(raw)
+    except (OverflowError, TypeError):
+        finite = False
+    if isinstance(raw, bool) or not isinstance(raw, (int, float)) or not finite:
+        raise InputError(file, line, where + op, f"must be a finite number, got {raw!r}")
+    raw = float(raw)
+    if op == "set" and not (q.low <= raw <= q.high):
+        raise InputError(file, line, where + op, f"{raw!r} is outside the range of {q.name} [{q.low}, {q.high}]")
+    if op == "add" and not (-(q.high - q.low) <= raw <= q.high - q.low):
+        raise InputError(file, line, where + op, f"adding {raw!r} exceeds the whole range of {q.name}")
+    if op == "scale" and not (0.0 <= raw <= 100.0):
+        raise InputError(file, line, where + op, f"scale factor {raw!r} must lie in [0, 100]")
+    return raw
+
+
+def _resolve(world: World, name, file: str, line: int, where: str, writable=True) -> Q.Quantity:
+    try:
+        return Q.resolve(world, name, writable=writable)
+    except Q.UnknownQuantity as exc:
+        raise InputError(file, line, where, str(exc)) from None
+
+
+def load_scenario(name_or_path: str | Path) -> Scenario:
+    """Read, merge (``extends``) and validate a scenario; raise InputError on any mistake."""
+    path = scenario_path(name_or_path)
+    chain = _chain(path)
+    world_ref, world_file, world_line = "default", str(path), None
+    start, end = 1990.0, 2040.0
+    params: dict[str, float] = {}
+    description = ""
+    for p, doc in chain:
+        file = str(p)
+        if "world" in doc:
+            world_ref = F.text(doc, "world", file)
+            world_file, world_line = file, doc.line_of("world")
+            world_ref = str(world_path(world_ref, p.parent))
+        if "horizon" in doc:
+            h = F.mapping(doc, "horizon", file)
+            F.check_keys(h, file, {"start", "end"}, where="horizon.")
+            start = F.number(h, "start", file, "horizon.", 1900.0, 2200.0, default=start)
+            end = F.number(h, "end", file, "horizon.", 1900.0, 2200.0, default=end)
+            if end <= start:
+                raise InputError(file, h.line, "horizon.end", f"end {end} must be after start {start}")
+            if not (on_grid(start) and on_grid(end)):
+                raise InputError(file, h.line, "horizon", "start and end must fall on quarters (x.0, x.25, x.5, x.75)")
+        pars = F.mapping(doc, "parameters", file)
+        for key in pars:
+            params[key] = check_override(key, pars[key], file, pars.line_of(key), "parameters.")
+        description = F.text(doc, "description", file, default=description)
+    if not Path(world_ref).suffix:
+        world_ref = str(world_path(world_ref))
+    if not Path(world_ref).exists():
+        raise InputError(world_file, world_line, "world", f"no such world file '{world_ref}'")
+    world = load_world(world_ref)
+    steps = steps_between(start, end)
+    events: list[Event] = []
+    conditions: list[Condition] = []
+    for p, doc in chain:
+        file = str(p)
+        items = F.sequence(doc, "events", file)
+        for k in range(len(items)):
+            ev = F.item_mapping(items, k, file, "events")
+            where = f"events[{k}]."
+            F.check_keys(ev, file, _EVENT, required=("date", "quantity"), where=where)
+            date = F.number(ev, "date", file, where)
+            if not (start <= date < end):
+                raise InputError(file, ev.line_of("date"), where + "date",
+                                 f"{date} is outside the horizon [{start}, {end})")
+            q = _resolve(world, ev["quantity"], file, ev.line_of("quantity"), where + "quantity")
+            op, raw, line = _op(ev, file, where)
+            value = _value(world, q, op, raw, file, line, where)
+            step = min(steps - 1, event_step(start, date))
+            events.append(Event(step, date, q, op, value, str(ev.get("label", "")), str(ev.get("source", ""))))
+        items = F.sequence(doc, "conditions", file)
+        for k in range(len(items)):
+            c = F.item_mapping(items, k, file, "conditions")
+            where = f"conditions[{k}]."
+            F.check_keys(c, file, _CONDITION, required=("when", "quantity"), where=where)
+            when = F.mapping(c, "when", file, where, required=True)
+            F.check_keys(when, file, _WHEN, required=("quantity",), where=where + "when.")
+            sides = [s for s in ("above", "below") if s in when]
+            if len(sides) != 1:
+                raise InputError(file, when.line, where + "when", "give exactly one of above or below")
+            watch = _resolve(world, when["quantity"], file, when.line_of("quantity"), where + "when.quantity",
+                             writable=False)
+            threshold = F.number(when, sides[0], file, where + "when.")
+            q = _resolve(world, c["quantity"], file, c.line_of("quantity"), where + "quantity")
+            op, raw, line = _op(c, file, where)
+            value = _value(world, q, op, raw, file, line, where)
+            once = c.get("once", True)
+            if not isinstance(once, bool):
+                raise InputError(file, c.line_of("once"), where + "once", "must be true or false")
+            conditions.append(Condition(str(c.get("name", f"condition {k}")), watch, sides[0] == "above",
+                                        threshold, q, op, value, once))
+    events.sort(key=lambda e: e.step)  # stable: file order within a quarter, parents first
+    h = hashlib.sha256()
+    for p, _ in chain:
+        h.update(p.read_bytes())
+    h.update(world.digest.encode())
+    last = chain[-1][1]
+    return Scenario(
+        name=F.text(last, "name", str(path), default=path.stem), path=str(path), description=description,
+        world=world, start=start, end=end, parameters=params, events=events, conditions=conditions,
+        digest=h.hexdigest(),
+    )
+
+
+def describe(s: Scenario) -> str:
+    """A JSON-able summary used in metadata files."""
+    return json.dumps({"name": s.name, "digest": s.digest, "start": s.start, "end": s.end,
+                       "events": len(s.events), "conditions": len(s.conditions)})

@@ -1,0 +1,222 @@
+"""World files: which actors exist and their fixed attributes, relations and constraint tables.
+
+A world is plain data (arrays indexed by actor); both the Mesa model and the batch
+kernel build their initial state from it. Users add actors (South Korea, Australia
+...) by editing a world file, never code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from model.spec import fields as F
+from model.spec.domains import DOMAINS
+from model.spec.errors import InputError, did_you_mean
+from model.spec.paths import WORLDS_DIR
+from model.spec.policies import POLICIES
+from model.spec.yamlio import Located, load_mapping
+
+# Actor attributes that events may change, with their allowed range.
+ACTOR_ATTRIBUTES: dict[str, tuple[float, float, str]] = {
+    "power": (0.0, 1.0, "aggregate power (share of the strongest actor's 1990 level, capped at 1)"),
+    "growth": (-0.1, 0.2, "power growth per year (fraction)"),
+    "offense": (0.0, 1.0, "offensive military capability"),
+    "ambition": (0.0, 1.0, "baseline assertiveness the actor returns to without encirclement"),
+    "balancer": (0.0, 1.0, "propensity to counterbalance perceived encirclement by aligning"),
+    "engagement": (0.0, 1.0, "engagement of the actor with its allies (1 = fully engaged, 0 = retrenched)"),
+    "dovish": (0.0, 1.0, "dovishness of the domestic orientation (0 = hawkish, 1 = pacifist)"),
+    "consensus": (0.0, 1.0, "internal consensus for out-of-area cooperation (NATO members can block)"),
+    "democracy": (0.0, 1.0, "democratic values score (shared values drive cooperation)"),
+}
+_ACTOR_KEYS = set(ACTOR_ATTRIBUTES) | {"name", "lat", "lon", "constraints", "agent_class", "label"}
+_RELATION_KEYS = {"between", "rivalry", "alliance", "cooperation", "floor", "alignment"}
+_WORLD_KEYS = {"name", "description", "actors", "relations", "proximity_scale_km", "indices"}
+_DEFAULT_ATTR = {"power": 0.3, "growth": 0.0, "offense": 0.3, "ambition": 0.2, "balancer": 0.0,
+                 "engagement": 1.0, "dovish": 0.0, "consensus": 1.0, "democracy": 0.5}
+
+
+@dataclass
+class World:
+    """A compiled world: actor names, fixed relations and initial values, all as arrays."""
+
+    name: str
+    path: str
+    actors: tuple[str, ...]
+    attributes: dict[str, np.ndarray]  # name -> (N,) initial values
+    proximity: np.ndarray  # (N, N) in [0, 1], 1 on the diagonal
+    rivalry: np.ndarray  # (N, N) symmetric, in [0, 1]
+    alliance: np.ndarray  # (N, N) symmetric, in [0, 1]
+    cooperation0: np.ndarray  # (N, N, D) initial cooperation
+    floor0: np.ndarray  # (N, N, D) initial floors (treaties)
+    alignment0: np.ndarray  # (N, N) initial counterbalancing alignment
+    ceilings: np.ndarray  # (N, S, D) ceiling table per actor and constraint state
+    states: tuple[tuple[str, ...], ...]  # constraint state names per actor
+    state0: np.ndarray  # (N,) initial constraint state index
+    agent_classes: tuple[str, ...]  # per actor; "" = the standard actor
+    indices: dict[str, dict] = field(default_factory=dict)
+    digest: str = ""
+
+    @property
+    def n(self) -> int:
+        return len(self.actors)
+
+    def index(self, actor: str) -> int:
+        return self.actors.index(actor)
+
+
+def world_path(name_or_path: str, base: Path | None = None) -> Path:
+    """Resolve a world name (``default``) or a path relative to ``base``."""
+    p = Path(name_or_path)
+    if p.suffix in (".yaml", ".yml"):
+        return p if p.is_absolute() or base is None else (base / p)
+    return WORLDS_DIR / f"{name_or_path}.yaml"
+
+
+def _distance_km(lat1, lon1, lat2, lon2) -> float:
+    """Great-circle distance (haversine), computed once per world."""
+    r = 6371.0
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * r * math.asin(min(1.0, math.sqrt(a)))
+
+
+def _domain_values(value, file, line, field, low=0.0, high=1.0) -> np.ndarray:
+    """A per-domain value: one number for all domains, or a mapping domain -> number."""
+    if isinstance(value, Located):
+        out = np.full(len(DOMAINS), np.nan)
+        default = value.get("default")
+        for key in value:
+            if key != "default" and key not in DOMAINS:
+                raise InputError(file, value.line_of(key), f"{field}.{key}",
+                                 f"unknown domain{did_you_mean(key, DOMAINS)}")
+        for d, dom in enumerate(DOMAINS):
+            if dom in value:
+                out[d] = F.number(value, dom, file, field + ".", low, high)
+            elif default is not None:
+                out[d] = F.number(value, "default", file, field + ".", low, high)
+            else:
+                raise InputError(file, value.line, f"{field}.{dom}", "missing domain (or give 'default')")
+        return out
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise InputError(file, line, field, f"must be a number or a mapping of domains, got {value!r}")
+    if not (low <= value <= high):
+        raise InputError(file, line, field, f"{value!r} is outside the allowed range [{low}, {high}]")
+    return np.full(len(DOMAINS), float(value))
+
+
+def load_world(path: str | Path) -> World:
+    """Read and validate a world file."""
+    path = Path(path)
+    file = str(path)
+    doc = load_mapping(path, "world file")
+    F.check_keys(doc, file, _WORLD_KEYS, required=("actors",))
+    scale = F.number(doc, "proximity_scale_km", file, low=100.0, high=40000.0, default=5000.0)
+    actors_doc = F.sequence(doc, "actors", file)
+    if not actors_doc:
+        raise InputError(file, doc.line_of("actors"), "actors", "a world needs at least two actors")
+    names: list[str] = []
+    attrs = {k: [] for k in ACTOR_ATTRIBUTES}
+    lat, lon, tables, states, state0, classes = [], [], [], [], [], []
+    for i in range(len(actors_doc)):
+        a = F.item_mapping(actors_doc, i, file, "actors")
+        F.check_keys(a, file, _ACTOR_KEYS, required=("name",), where="actors.")
+        name = F.text(a, "name", file, "actors.")
+        if name in names:
+            raise InputError(file, a.line_of("name"), "actors.name", f"duplicate actor '{name}'")
+        if "." in name or "-" in name:
+            raise InputError(file, a.line_of("name"), "actors.name", "actor names may not contain '.' or '-'")
+        names.append(name)
+        where = f"actors[{name}]."
+        for k, (lo, hi, _) in ACTOR_ATTRIBUTES.items():
+            attrs[k].append(F.number(a, k, file, where, lo, hi, default=_DEFAULT_ATTR[k]))
+        lat.append(F.number(a, "lat", file, where, -90, 90))
+        lon.append(F.number(a, "lon", file, where, -180, 180))
+        classes.append(F.text(a, "agent_class", file, where, default=""))
+        if classes[-1] not in POLICIES:
+            raise InputError(file, a.line_of("agent_class"), where + "agent_class",
+                             f"unknown agent class '{classes[-1]}'{did_you_mean(classes[-1], POLICIES)}; "
+                             f"known: {', '.join(k for k in POLICIES if k)}")
+        cons = F.mapping(a, "constraints", file, where)
+        if cons:
+            F.check_keys(cons, file, {"initial", "states"}, required=("initial", "states"),
+                         where=where + "constraints.")
+            st = F.mapping(cons, "states", file, where + "constraints.", required=True)
+            if not st:
+                raise InputError(file, cons.line, where + "constraints.states", "needs at least one state")
+            names_s = tuple(str(s) for s in st)
+            table = [_domain_values(st[s], file, st.line_of(s), f"{where}constraints.states.{s}") for s in st]
+            init = F.text(cons, "initial", file, where + "constraints.", choices=names_s)
+            tables.append(np.array(table))
+            states.append(names_s)
+            state0.append(names_s.index(init))
+        else:
+            tables.append(np.ones((1, len(DOMAINS))))
+            states.append(("unconstrained",))
+            state0.append(0)
+    n = len(names)
+    if n < 2:
+        raise InputError(file, actors_doc.line, "actors", "a world needs at least two actors")
+    prox = np.ones((n, n))
+    for i in range(n):
+        for j in range(n):
+            if i != j:
+                d = _distance_km(lat[i], lon[i], lat[j], lon[j]) / scale
+                prox[i, j] = 1.0 / (1.0 + d * d)
+    rivalry = np.zeros((n, n))
+    alliance = np.zeros((n, n))
+    coop0 = np.zeros((n, n, len(DOMAINS)))
+    floor0 = np.zeros((n, n, len(DOMAINS)))
+    align0 = np.zeros((n, n))
+    rel = F.sequence(doc, "relations", file)
+    for r in range(len(rel)):
+        item = F.item_mapping(rel, r, file, "relations")
+        F.check_keys(item, file, _RELATION_KEYS, required=("between",), where="relations.")
+        pair = item["between"]
+        if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(x, str) for x in pair)):
+            raise InputError(file, item.line_of("between"), "relations.between", "must be a list of two actor names")
+        for x in pair:
+            if x not in names:
+                raise InputError(file, item.line_of("between"), "relations.between",
+                                 f"unknown actor '{x}'{did_you_mean(x, names)}")
+        i, j = names.index(pair[0]), names.index(pair[1])
+        if i == j:
+            raise InputError(file, item.line_of("between"), "relations.between", "an actor cannot relate to itself")
+        for key, arr in (("rivalry", rivalry), ("alliance", alliance), ("alignment", align0)):
+            if key in item:
+                arr[i, j] = arr[j, i] = F.number(item, key, file, "relations.", 0.0, 1.0)
+        for key, arr in (("cooperation", coop0), ("floor", floor0)):
+            if key in item:
+                v = _domain_values(item[key], file, item.line_of(key), f"relations.{key}")
+                arr[i, j] = arr[j, i] = v
+    coop0 = np.maximum(coop0, floor0)
+    smax = max(t.shape[0] for t in tables)
+    ceil = np.ones((n, smax, len(DOMAINS)))
+    for i, t in enumerate(tables):
+        ceil[i, : t.shape[0]] = t
+        ceil[i, t.shape[0]:] = t[-1]
+    indices = {}
+    idx = F.mapping(doc, "indices", file)
+    for key in idx:
+        spec = F.mapping(idx, key, file, "indices.")
+        F.check_keys(spec, file, {"cooperation", "alignment"}, where=f"indices.{key}.")
+        if len(spec) != 1:
+            raise InputError(file, spec.line, f"indices.{key}", "give exactly one of 'cooperation' or 'alignment'")
+        kind = next(iter(spec))
+        pair = spec[kind]
+        if not (isinstance(pair, list) and len(pair) == 2 and all(p in names for p in pair)):
+            raise InputError(file, spec.line_of(kind), f"indices.{key}.{kind}", "must name two actors of this world")
+        indices[str(key)] = {"kind": kind, "pair": (names.index(pair[0]), names.index(pair[1]))}
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return World(
+        name=F.text(doc, "name", file, default=path.stem), path=file, actors=tuple(names),
+        attributes={k: np.array(v) for k, v in attrs.items()}, proximity=prox, rivalry=rivalry,
+        alliance=alliance, cooperation0=coop0, floor0=floor0, alignment0=align0, ceilings=ceil,
+        states=tuple(states), state0=np.array(state0, dtype=np.int64), agent_classes=tuple(classes),
+        indices=indices, digest=digest,
+    )
