@@ -15,6 +15,7 @@ from experiments.cli.main import main
 from experiments.pipeline import batch
 from experiments.pipeline.experiment import load_experiment
 from experiments.store import reader as store
+from experiments.store.manifest import read_manifest
 
 EXPERIMENT = """\
 name: tiny
@@ -88,13 +89,13 @@ def test_killed_batch_resumes_to_identical_result(reference, tmp_path):
     proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 120
     while time.time() < deadline:
-        man = store.read_manifest(out) if (out / "manifest.json").exists() else None
+        man = read_manifest(out) if (out / "manifest.json").exists() else None
         if man and len(man["chunks"]) >= 3:
             break
         time.sleep(0.05)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
-    done_before = len(store.read_manifest(out)["chunks"])
+    done_before = len(read_manifest(out)["chunks"])
     assert 3 <= done_before < 24, "the kill must land mid-way"
     resumed = batch.run_batch(load_experiment(path), out, "serial", resume=True, progress=False)
     assert resumed.skipped == done_before and resumed.runs == 24 - done_before
@@ -107,7 +108,7 @@ def test_corrupted_part_is_detected_and_rerun(reference, tmp_path):
     exp, ref = reference
     out = tmp_path / "corrupt"
     batch.run_batch(exp, out, "serial", progress=False)
-    victim = out / store.read_manifest(out)["chunks"]["2"]["files"]["data"]["path"]
+    victim = out / read_manifest(out)["chunks"]["2"]["files"]["data"]["path"]
     victim.write_bytes(victim.read_bytes()[:100])
     s = batch.run_batch(exp, out, "serial", resume=True, progress=False)
     assert s.runs == 5 and s.skipped == exp.n_runs - 5

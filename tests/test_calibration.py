@@ -16,16 +16,11 @@ import optuna
 import pandas as pd
 import pytest
 
-import experiments.cli.calibrate  # noqa: F401  (registers `alliance calibrate`)
-from experiments.analysis.calibration import (
-    CalibrationConfig,
-    calibrate,
-    count_inversions,
-    load_config,
-    score,
-    simulate_indices,
-)
+from experiments.analysis.calibration import calibrate, load_config
+from experiments.analysis.calibration_config import CalibrationConfig
+from experiments.analysis.objective import count_inversions, score
 from experiments.cli.main import main
+from experiments.pipeline.outcomes import index_paths
 from model.spec.errors import InputError
 from model.spec.scenario import load_scenario
 
@@ -56,9 +51,9 @@ def write_problem(tmp: Path, trials: int = 50, extra: str = "") -> Path:
     """Short scenario, target bands simulated from TRUTH, and a calibration config; returns the config."""
     (tmp / "short.yaml").write_text(SHORT)
     sc = load_scenario(tmp / "short.yaml")
-    dates, runs = simulate_indices(sc, TRUTH, REPS, SEED)
+    dates, paths = index_paths(sc, [TRUTH], REPS, SEED)
     for index, name in (("japan_nato", "jn.csv"), ("china_russia_alignment", "cr.csv")):
-        med = np.median(runs[index], axis=0)
+        med = np.median(paths[index][0], axis=0)
         pd.DataFrame({"date": dates, "target": med, "lower": med - HALF_WIDTH,
                       "upper": med + HALF_WIDTH}).to_csv(tmp / name, index=False)
     cfg = tmp / "calibrate.yaml"
@@ -103,7 +98,7 @@ def test_recovers_known_parameters(tmp_path):
 
 def test_common_random_numbers_make_the_truth_score_zero(tmp_path):
     config = load_config(write_problem(tmp_path))
-    from experiments.analysis.calibration import Objective
+    from experiments.analysis.objective import Objective
     assert Objective(config)(TRUTH)["score"] == 0.0
 
 

@@ -23,6 +23,7 @@ from experiments.cli.main import main
 from experiments.plots import figure_set
 from experiments.plots import figures as P
 from experiments.store.atomic import write_json, write_table
+from experiments.store.reader import load
 from model.engines.simulate import simulate
 from model.spec.errors import InputError
 from model.spec.scenario import load_scenario
@@ -470,7 +471,7 @@ def test_missing_column_and_scenario_raise_input_error(two, sweep, tmp_path):
         P.parameter_sweep(df, runs, "decay_rate")
     assert e.value.field == "decay_rate"
     root = _store(two, tmp_path / "store")
-    loaded = P.load_store(root)
+    loaded = load(root)
     with pytest.raises(InputError) as e:
         P.fan_chart(loaded, scenarios="nope")
     assert e.value.file == str(root)
@@ -523,7 +524,7 @@ def test_cli_sweep_from_a_runs_table(sweep, tmp_path):
     root = tmp_path / "sweep"
     root.mkdir()
     # a two-chunk batch-like store: manifest + parts, as experiments.store.reader reads it
-    from experiments.store.reader import sha256
+    from experiments.store.manifest import sha256
     chunks = {}
     for i, part in enumerate((runs[runs["run"] < 5], runs[runs["run"] >= 5])):
         ids = set(part["run"])

@@ -138,7 +138,8 @@ def server(tmp_path):
     log = tmp_path / "solara.log"
     with open(log, "w") as out:
         proc = subprocess.Popen(viz_server.solara_command("127.0.0.1", port, open_browser=False), cwd=ROOT,
-                                env=viz_server.solara_env(), stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+                                env=viz_server.solara_env(), stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True)
     url = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.monotonic() + 90

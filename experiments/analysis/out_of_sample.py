@@ -20,10 +20,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from experiments.analysis.calibration import Objective, calibrate, load_config, model_digest, start_values
+from experiments.analysis.calibration import calibrate, load_config
+from experiments.analysis.objective import Objective, start_values
 from experiments.store.atomic import write_json, write_table
 from model.spec.errors import InputError
 from model.spec.paths import ROOT
+from model.spec.provenance import model_digest
 
 DEFAULT_CONFIG = ROOT / "experiments" / "calibrate_oos.yaml"
 

@@ -30,15 +30,16 @@ import pandas as pd
 from SALib.analyze import morris as morris_analyze
 from SALib.analyze import sobol as sobol_analyze
 
-from experiments.analysis.calibration import quarter_of, scenario_from, truncated
 from experiments.pipeline import samplers as design
+from experiments.pipeline.config import scenario_field
+from experiments.pipeline.evaluators import evaluator
+from experiments.pipeline.outcomes import index_paths, truncated
 from experiments.store.atomic import atomic_write, write_json, write_table
-from model.engines import kernel
 from model.spec import fields as F
 from model.spec.errors import InputError, did_you_mean
 from model.spec.ranges import ParameterRange, parse_parameters
-from model.spec.runspec import RunSpec, parameters_for
 from model.spec.scenario import Scenario
+from model.spec.timegrid import step_of
 from model.spec.yamlio import load_mapping
 
 METHODS = ("morris", "sobol")
@@ -162,7 +163,7 @@ def load_config(path: str | Path) -> SensitivityConfig:
     file = str(path)
     doc = load_mapping(path, "sensitivity config")
     F.check_keys(doc, file, _TOP)
-    scenario, _ = scenario_from(doc, file)
+    scenario, _ = scenario_field(doc, file, "article9_reinterpretation")
     params = parse_parameters(doc, file, default_all=True)
     if any(p.log for p in params):
         raise InputError(file, doc.line_of("parameters"), "parameters", "log scales are not supported here")
@@ -180,7 +181,7 @@ def load_config(path: str | Path) -> SensitivityConfig:
                          f"the world has no index '{outcome}'{did_you_mean(outcome, scenario.world.indices)}; "
                          f"indices: {', '.join(scenario.world.indices)}")
     date = F.number(doc, "date", file, "", scenario.start, scenario.end, default=min(2025.0, scenario.end))
-    if quarter_of(scenario, date) is None:
+    if step_of(scenario.start, date) is None:
         raise InputError(file, doc.line_of("date"), "date", f"{date} is not on the quarterly grid")
     reps = int(F.number(doc, "replications", file, "", 1, 10_000, default=1, integer=True))
     seed = int(F.number(doc, "seed", file, "", 0, 2**63 - 1, default=0, integer=True))
@@ -188,25 +189,41 @@ def load_config(path: str | Path) -> SensitivityConfig:
     return SensitivityConfig(file, scenario, params, method, samples, levels, outcome, date, reps, seed, chunk)
 
 
+def _outcome_slice(scenario: Scenario, names: list[str], X: np.ndarray, first: int, outcome: str, q: int,
+                   replications: int, seed: int) -> np.ndarray:
+    """One task: the outcome at step ``q`` of design points ``first, first+1, ...`` (rows of X), per replication."""
+    points = [dict(zip(names, row.tolist())) for row in X]
+    _, paths = index_paths(scenario, points, replications, seed, keep=[q], indices=[outcome], paired=False,
+                           first=first)
+    return paths[outcome][:, :, 0]
+
+
 def model_evaluator(scenario: Scenario, names: list[str], outcome: str, date: float, replications: int = 1,
-                    seed: int = 0, chunk: int = 1000, progress: Callable[[int, int], None] | None = None
-                    ) -> Evaluate:
-    """X (S, P) -> mean over replications of ``outcome`` at ``date``; run (s, k) has identity (s, k)."""
+                    seed: int = 0, chunk: int = 1000, progress: Callable[[int, int], None] | None = None,
+                    executor: str = "serial", workers: int | None = None) -> Evaluate:
+    """X (S, P) -> mean over replications of ``outcome`` at ``date``; run (s, k) has identity (s, k).
+
+    The design is cut into slices of about ``chunk`` runs, each a task on the pipeline's evaluator.
+    """
     sc = truncated(scenario, date)
-    q = quarter_of(sc, date)
-    base = parameters_for(sc)
+    q = step_of(sc.start, date)
 
     def evaluate(X: np.ndarray) -> np.ndarray:
         X = np.asarray(X, dtype=np.float64)
-        runs = [(s, k) for s in range(len(X)) for k in range(replications)]
-        y = np.empty(len(runs))
-        for lo in range(0, len(runs), chunk):
-            part = runs[lo:lo + chunk]
-            specs = [RunSpec(sc, {**base, **dict(zip(names, X[s].tolist()))}, seed, (s, k)) for s, k in part]
-            y[lo:lo + len(part)] = kernel.run(specs, keep=[q]).indices[outcome][:, 0]
-            if progress:
-                progress(lo + len(part), len(runs))
-        return y.reshape(len(X), replications).mean(axis=1)
+        per = max(1, chunk // replications)
+        y = np.empty((len(X), replications))
+        with evaluator(executor, workers) as ev:
+            futures = {ev.submit(_outcome_slice, sc, names, X[lo:lo + per], lo, outcome, q, replications, seed): lo
+                       for lo in range(0, len(X), per)}
+            done = 0
+            for f in ev.as_completed(futures):
+                lo = futures[f]
+                part = f.result()
+                y[lo:lo + len(part)] = part
+                done += len(part) * replications
+                if progress:
+                    progress(done, len(X) * replications)
+        return y.mean(axis=1)
 
     return evaluate
 

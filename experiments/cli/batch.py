@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from experiments.cli.command import Command
-from experiments.pipeline.batch import describe, results, run_batch
+from experiments.pipeline.batch import results, run_batch
 from experiments.pipeline.experiment import load_experiment
 from experiments.store.atomic import write_table
+from experiments.store.reader import describe
 from model.spec.errors import InputError
 
 

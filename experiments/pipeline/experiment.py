@@ -17,12 +17,14 @@ import numpy as np
 import pandas as pd
 
 from experiments.pipeline import samplers as D
+from experiments.pipeline.config import count_field, scenarios_field, seed_field
 from model.spec import fields as F
-from model.spec.errors import InputError, did_you_mean
+from model.spec.errors import InputError
 from model.spec.paths import ROOT
 from model.spec.ranges import parse_parameters
 from model.spec.runspec import RunSpec, parameters_for
-from model.spec.scenario import Scenario, load_scenario, scenario_path
+from model.spec.scenario import Scenario
+from model.spec.timegrid import on_grid, step_of
 from model.spec.yamlio import load_mapping
 
 _TOP = {"name", "description", "scenarios", "parameters", "design", "samples", "levels", "replications",
@@ -72,7 +74,7 @@ class Experiment:
     def keep(self, scenario: Scenario) -> list[int] | None:
         if self.keep_dates is None:
             return None
-        return [int(round((d - scenario.start) * 4)) for d in self.keep_dates]
+        return [step_of(scenario.start, d) for d in self.keep_dates]
 
     def run_table(self, runs) -> pd.DataFrame:
         """Id columns and parameter values of the given run numbers."""
@@ -95,22 +97,7 @@ def load_experiment(path: str | Path) -> Experiment:
             path, file = cand, str(cand)
     doc = load_mapping(path, "experiment file")
     F.check_keys(doc, file, _TOP, required=("scenarios",))
-    scen_doc = F.sequence(doc, "scenarios", file)
-    if not scen_doc:
-        raise InputError(file, doc.line_of("scenarios"), "scenarios", "list at least one scenario")
-    scenarios = []
-    for i, s in enumerate(scen_doc):
-        if not isinstance(s, str):
-            raise InputError(file, scen_doc.lines[i], "scenarios", f"must be a scenario name or file, got {s!r}")
-        p = Path(s)
-        target = (path.parent / p) if p.suffix in (".yaml", ".yml") else scenario_path(s)
-        if not target.exists():
-            from model.spec.scenario import shipped
-            raise InputError(file, scen_doc.lines[i], "scenarios",
-                             f"no such scenario '{s}'{did_you_mean(s, [q.stem for q in shipped()])}")
-        scenarios.append(load_scenario(target))
-    if len({s.name for s in scenarios}) != len(scenarios):
-        raise InputError(file, scen_doc.line, "scenarios", "a scenario is listed twice")
+    scenarios = scenarios_field(doc, file)
     ranges = parse_parameters(doc, file) if "parameters" in doc else []
     if any(r.log for r in ranges):
         raise InputError(file, doc.line_of("parameters"), "parameters", "log scales apply to calibration only")
@@ -121,11 +108,11 @@ def load_experiment(path: str | Path) -> Experiment:
         raise InputError(file, doc.line_of("design"), "design", "parameters are listed but design is none")
     if design != "none" and not names:
         raise InputError(file, doc.line_of("design"), "design", f"design {design} needs parameters to vary")
-    samples = int(F.number(doc, "samples", file, low=1, high=1_000_000, default=8, integer=True))
-    levels = int(F.number(doc, "levels", file, low=2, high=100, default=3, integer=True))
-    reps = int(F.number(doc, "replications", file, low=1, high=100_000, default=10, integer=True))
-    seed = int(F.number(doc, "seed", file, low=0, high=2**63 - 1, default=0, integer=True))
-    chunk = int(F.number(doc, "chunk_size", file, low=1, high=100_000, default=250, integer=True))
+    samples = count_field(doc, "samples", file, 1, 1_000_000, 8)
+    levels = count_field(doc, "levels", file, 2, 100, 3)
+    reps = count_field(doc, "replications", file, 1, 100_000, 10)
+    seed = seed_field(doc, file)
+    chunk = count_field(doc, "chunk_size", file, 1, 100_000, 250)
     engine = F.text(doc, "engine", file, default="auto", choices=("auto", "kernel", "mesa"))
     out = F.mapping(doc, "outputs", file)
     F.check_keys(out, file, _OUTPUTS, where="outputs.")
@@ -140,7 +127,7 @@ def load_experiment(path: str | Path) -> Experiment:
             if isinstance(d, bool) or not isinstance(d, (int, float)):
                 raise InputError(file, dates.lines[i], "outputs.dates", f"must be a year, got {d!r}")
             for s in scenarios:
-                if not (s.start <= d <= s.end) or (d * 4) != int(d * 4):
+                if not (s.start <= d <= s.end) or not on_grid(d):
                     raise InputError(file, dates.lines[i], "outputs.dates",
                                      f"{d} is not a quarter within {s.name}'s horizon [{s.start}, {s.end}]")
             keep_dates.append(float(d))

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from experiments.store.atomic import atomic_write
+from experiments.store.reader import columns, load, runs
 from model.spec.domains import DOMAINS
 from model.spec.errors import InputError
 
@@ -45,19 +46,12 @@ def _date_slug(d: float) -> str:
 
 
 # ------------------------------------------------------------------ loading only what a figure needs
-def _available(root: Path) -> list[str]:
-    from experiments.store.reader import load
-    probe = load(root, filters=[("quarter", "==", 0)])
-    return list(probe.columns)
-
-
 def _load(root: Path, have: list[str], wanted: list[str], filters=None):
     """The store's rows (filtered when possible) with the wanted columns that exist."""
-    from experiments.plots.figures import load_store
     cols = [c for c in dict.fromkeys(list(_IDS) + wanted) if c in have]
-    df = load_store(root, columns=cols, filters=filters)
+    df = load(root, columns=cols, filters=filters)
     if filters is not None and len(df) == 0:  # let the figure name what is missing
-        df = load_store(root, columns=cols)
+        df = load(root, columns=cols)
     return df
 
 
@@ -66,7 +60,7 @@ class _Store:
 
     def __init__(self, root):
         self.root = Path(root)
-        self.have = _available(self.root)
+        self.have = columns(self.root)
         self._cache: dict = {}
 
     def dyad(self, a="Japan", b="NATO"):
@@ -106,7 +100,6 @@ class _Store:
 
     def runs(self):
         if "runs" not in self._cache:
-            from experiments.store.reader import runs
             self._cache["runs"] = runs(self.root)
         return self._cache["runs"]
 

@@ -1,8 +1,8 @@
 """Figures a researcher would put in a paper, drawn from the tidy result table.
 
-Every function takes the tidy DataFrame of a result folder (:func:`experiments.store.reader.load`
-or :func:`load_store`) and returns a :class:`matplotlib.figure.Figure` (Agg canvas, never
-shown). Each figure keeps the numbers it drew in ``fig._plotted`` and tags its artists
+Every function takes the tidy DataFrame of a result folder (:func:`experiments.store.reader.load`)
+and returns a :class:`matplotlib.figure.Figure` (Agg canvas, never shown). Each figure keeps the
+numbers it drew in ``fig._plotted`` and tags its artists
 with a ``gid`` (``"band90|<key>"``, ``"band50|<key>"``, ``"median|<key>"`` ...), so tests
 and scripts can check the plotted data rather than pixels.
 
@@ -17,7 +17,6 @@ The figure kinds, the standard set and how to make each are described in docs/fi
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from pathlib import Path
@@ -48,23 +47,6 @@ N_BOOT = 1000
 
 
 # ====================================================================== loading and checks
-def load_store(store_dir, columns=None, filters=None) -> pd.DataFrame:
-    """:func:`experiments.store.reader.load` plus ``df.attrs``: the store path (for errors and the
-    source note) and the package version from its metadata.json."""
-    from experiments.store.reader import load
-    root = Path(store_dir)
-    df = load(root, columns=columns, filters=filters)
-    df.attrs["source"] = str(root)
-    meta = root / "metadata.json"
-    if meta.exists():
-        try:
-            m = json.loads(meta.read_text())
-            df.attrs["version"] = m.get("package_version")
-        except (OSError, json.JSONDecodeError):
-            pass
-    return df
-
-
 def _where(df: pd.DataFrame, source=None) -> str:
     return str(source or df.attrs.get("source") or "<table>")
 

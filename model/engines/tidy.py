@@ -1,8 +1,11 @@
-"""Tidy tables from recorded trajectories: one row per run, quarter, dyad and domain.
+"""The tidy table: its schema, and how recorded trajectories become one (a row per run, quarter, dyad, domain).
 
 Every value a plot or an analysis needs sits in columns that load straight into
-pandas: cooperation and both sides' ceilings, both directions of threat, alignment,
-both actors' power, and the composite indices of the run at that quarter.
+pandas: the run's id columns (and, in batches, its parameter values), the date, the
+dyad and domain, cooperation and both sides' ceilings, both directions of threat,
+alignment, both actors' power, and the composite indices the world declares (one
+column each, repeated on every row of a run-quarter). This module is the one place
+that names the columns; readers ask it which columns are indices.
 """
 
 from __future__ import annotations
@@ -12,10 +15,29 @@ import pandas as pd
 
 from model.engines.record import Trajectory
 from model.spec.domains import DOMAINS
+from model.spec.parameters import REGISTRY
 from model.spec.timegrid import date_of
+from model.spec.world import World
+
+ID_COLUMNS = ("run", "scenario", "sample", "replication")  # ``sample`` in batches only
+KEY_COLUMNS = ("date", "quarter", "actor_a", "actor_b", "domain")
+VALUE_COLUMNS = ("cooperation", "ceiling_ab", "ceiling_ba", "threat_ab", "threat_ba", "alignment", "power_a",
+                 "power_b")
+CATEGORIES = ("scenario", "actor_a", "actor_b", "domain")  # text columns held as pandas categories
 
 
-def tidy(t: Trajectory, world, start: float, runs: pd.DataFrame) -> pd.DataFrame:
+def columns(world: World, ids=ID_COLUMNS) -> list[str]:
+    """The columns of a tidy table of ``world`` with id columns ``ids`` (parameter columns aside)."""
+    return list(ids) + list(KEY_COLUMNS) + list(VALUE_COLUMNS) + list(world.indices)
+
+
+def index_columns(names) -> list[str]:
+    """Which of a table's column names are world indices (all that are not ids, keys, values or parameters)."""
+    known = set(ID_COLUMNS) | set(KEY_COLUMNS) | set(VALUE_COLUMNS) | set(REGISTRY)
+    return [c for c in names if c not in known]
+
+
+def tidy(t: Trajectory, world: World, start: float, runs: pd.DataFrame) -> pd.DataFrame:
     """Long table of ``t``; ``runs`` has one row per run (in order) with its id columns."""
     r, q = t.coop.shape[:2]
     n, d = world.n, len(DOMAINS)

@@ -1,8 +1,18 @@
-"""The installed package version (importing nothing heavy, so figures and metadata can use it)."""
+"""Where a result came from: the package version and a hash of the code that computes a run.
+
+:func:`model_digest` hashes every source file of ``model/`` (specification, rules and
+engines), so any edit that could change a run's numbers changes the digest; results,
+calibration studies and posteriors record it, and a resumed study refuses a changed model.
+"""
 
 from __future__ import annotations
 
+import hashlib
+from functools import cache
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+MODEL_DIR = Path(__file__).resolve().parents[1]
 
 
 def package_version() -> str:
@@ -10,3 +20,12 @@ def package_version() -> str:
         return version("japan-nato-alliance-sim")
     except PackageNotFoundError:
         return "0+unknown"
+
+
+@cache
+def model_digest() -> str:
+    """sha256 over the model's source files (path and content, in path order)."""
+    h = hashlib.sha256()
+    for f in sorted(MODEL_DIR.rglob("*.py")):
+        h.update(f.relative_to(MODEL_DIR).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()

@@ -1,0 +1,195 @@
+"""Calibration configs: which parameters to fit, to which part of the record, with which weights.
+
+A calibration config is a YAML file (see ``experiments/calibrate_baseline.yaml`` and
+``docs/calibration.md``)::
+
+    scenario: article9_reinterpretation     # shipped name or path; default as shown
+    parameters:                             # registry names to fit (required)
+      build_rate: {low: 0.02, high: 0.3}    # optional narrower range (inside the registry's)
+      weight_shared_threat:                 # empty: the registry's range
+      decay_rate: {log: true}               # sample on a log scale
+    fit_window: {start: 1990, end: 2025}    # whole years, both included (1990.00-2025.75)
+    replications: 8                         # runs per trial (common random numbers across trials)
+    trials: 200                             # total trials wanted (a resumed study runs the rest)
+    seed: 1                                 # master seed of the runs and of the TPE sampler
+    workers: 1                              # parallel trial evaluations (processes)
+    targets:                                # world index -> data files (default: both shipped)
+      japan_nato: {band: data/japan_nato_target.csv, milestones: data/japan_nato_milestones.csv}
+      china_russia_alignment: {band: data/china_russia_target.csv, milestones: data/china_russia_milestones.csv}
+    weights: {japan_nato: 1.0, china_russia_alignment: 1.0, order: 0.0001}
+
+Relative file paths are looked up beside the config file first, then in the project root.
+
+Objective of one trial (lower is better)::
+
+    score = sum_i w_i * mean_q dist(median_q, [lower_q, upper_q])**2  +  w_order * inversions
+
+``median_q`` is the median over the replications of index i at quarter q, ``dist`` is
+zero inside the band and the distance to the nearer edge outside it, and q runs over
+the quarters of the fit window. ``inversions`` counts milestone pairs (all targets'
+milestones dated inside the window, in date order) whose simulated crossing quarters,
+the first window quarter in which the median of the milestone's index reaches its
+``code_level`` (never: +inf), are in the wrong order.
+
+Every mistake in a config is an :class:`~model.spec.errors.InputError` naming file, line and
+field, raised before anything is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from experiments.analysis.history import RECORDS, read_band, read_milestones
+from experiments.pipeline.config import count_field, resolve_file, scenario_field, seed_field
+from model.spec import fields as F
+from model.spec.errors import InputError, did_you_mean
+from model.spec.provenance import model_digest
+from model.spec.ranges import ParameterRange, parse_parameters
+from model.spec.scenario import Scenario
+from model.spec.yamlio import Located, load_mapping
+
+DEFAULT_SCENARIO = "article9_reinterpretation"
+DEFAULT_ORDER_WEIGHT = 1e-4
+_TOP = {"scenario", "description", "parameters", "fit_window", "replications", "trials", "seed", "workers",
+        "targets", "weights"}
+
+
+@dataclass
+class Target:
+    """One world index with its target band (by scenario quarter) and its milestones."""
+
+    index: str
+    band_file: str
+    quarters: np.ndarray  # scenario quarter of each band row
+    dates: np.ndarray
+    target: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    milestone_file: str | None = None
+    milestones: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["date", "code_level", "event"]))
+    weight: float = 1.0
+
+
+@dataclass
+class CalibrationConfig:
+    """A validated calibration config."""
+
+    path: str
+    scenario: Scenario
+    scenario_ref: str  # what ``extends:`` of the result file names (shipped name or path)
+    parameters: list[ParameterRange]
+    window: tuple[int, int]  # first and last year, both included
+    replications: int
+    trials: int
+    seed: int
+    workers: int
+    targets: list[Target]
+    order_weight: float
+    description: str = ""
+
+    @property
+    def window_dates(self) -> tuple[float, float]:
+        """The window as [first date, last date + 0.25)."""
+        return float(self.window[0]), float(self.window[1] + 1)
+
+    def fingerprint(self) -> str:
+        """What a study's results depend on; a resumed study must match it (trials/workers excluded)."""
+        blob = {
+            "scenario": self.scenario.digest,
+            "parameters": [(p.name, p.low, p.high, p.log) for p in self.parameters],
+            "window": list(self.window), "replications": self.replications, "seed": self.seed,
+            "targets": [(t.index, _sha(t.band_file), _sha(t.milestone_file) if t.milestone_file else None, t.weight)
+                        for t in self.targets],
+            "order_weight": self.order_weight, "model": model_digest(),
+        }
+        return hashlib.sha256(json.dumps(blob, sort_keys=True).encode()).hexdigest()
+
+
+def _sha(path: str) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def parse_targets(doc: Located, file: str, scenario: Scenario) -> list[Target]:
+    """``targets``: index name -> {band, milestones}; default both shipped series."""
+    if "targets" in doc:
+        tdoc = F.mapping(doc, "targets", file)
+        if not tdoc:
+            raise InputError(file, doc.line_of("targets"), "targets", "give at least one target")
+        items = []
+        for index in tdoc:
+            where = f"targets.{index}"
+            spec = F.mapping(tdoc, index, file, "targets.", required=True)
+            F.check_keys(spec, file, {"band", "milestones"}, required=("band",), where=where + ".")
+            band = F.text(spec, "band", file, where + ".")
+            ms = spec.get("milestones")
+            if ms is not None and not isinstance(ms, str):
+                raise InputError(file, spec.line_of("milestones"), where + ".milestones", "must be a file path")
+            items.append((index, tdoc.line_of(index), band, spec.line_of("band"), ms, spec.line_of("milestones")))
+    else:
+        items = [(k, doc.line, f"data/{b}", doc.line, f"data/{m}", doc.line) for k, (b, m) in RECORDS.items()]
+    out = []
+    for index, line, band, band_line, ms, ms_line in items:
+        if index not in scenario.world.indices:
+            raise InputError(file, line, f"targets.{index}", f"the world has no index '{index}'"
+                                                             f"{did_you_mean(index, scenario.world.indices)}")
+        bpath = resolve_file(band, file)
+        df = read_band(bpath, scenario.start, file, band_line, f"targets.{index}.band")
+        t = Target(index, str(bpath), df["quarter"].to_numpy(int), df["date"].to_numpy(float),
+                   df["target"].to_numpy(float), df["lower"].to_numpy(float), df["upper"].to_numpy(float))
+        if ms:
+            mpath = resolve_file(ms, file)
+            t.milestone_file = str(mpath)
+            t.milestones = read_milestones(mpath, file, ms_line, f"targets.{index}.milestones")[
+                ["date", "code_level", "event"]]
+        out.append(t)
+    return out
+
+
+def load_config(path: str | Path, replications: int | None = None, trials: int | None = None,
+                workers: int | None = None) -> CalibrationConfig:
+    """Read and validate a calibration config (CLI values override the file's)."""
+    file = str(path)
+    doc = load_mapping(path, "calibration config")
+    F.check_keys(doc, file, _TOP, required=("parameters",))
+    scenario, ref = scenario_field(doc, file, DEFAULT_SCENARIO)
+    params = parse_parameters(doc, file)
+    win = F.mapping(doc, "fit_window", file)
+    F.check_keys(win, file, {"start", "end"}, where="fit_window.")
+    first = int(F.number(win, "start", file, "fit_window.", 1900, 2200, default=1990, integer=True))
+    last = int(F.number(win, "end", file, "fit_window.", 1900, 2200, default=2025, integer=True))
+    if last < first:
+        raise InputError(file, win.line, "fit_window", f"end {last} is before start {first}")
+    if first < scenario.start or last + 0.75 > scenario.end:
+        raise InputError(file, win.line, "fit_window", f"{first}-{last} is not inside the scenario horizon "
+                                                       f"{scenario.start}-{scenario.end}")
+    reps = count_field(doc, "replications", file, 1, 10_000, 8)
+    n_trials = count_field(doc, "trials", file, 1, 1_000_000, 100)
+    seed = seed_field(doc, file)
+    n_workers = count_field(doc, "workers", file, 1, 256, 1)
+    targets = parse_targets(doc, file, scenario)
+    wdoc = F.mapping(doc, "weights", file)
+    names = [t.index for t in targets]
+    F.check_keys(wdoc, file, set(names) | {"order"}, where="weights.")
+    for t in targets:
+        t.weight = F.number(wdoc, t.index, file, "weights.", 0.0, 1e6, default=1.0)
+    order_weight = F.number(wdoc, "order", file, "weights.", 0.0, 1e6, default=DEFAULT_ORDER_WEIGHT)
+    lo, hi = float(first), float(last + 1)
+    for t in targets:
+        if not np.any((t.dates >= lo) & (t.dates < hi)):
+            raise InputError(file, win.line, "fit_window", f"no rows of {t.band_file} fall in {first}-{last}")
+    for flag, value in (("replications", replications), ("trials", trials), ("workers", workers)):
+        if value is not None and value < 1:
+            raise InputError(f"--{flag}", None, flag, f"must be at least 1, got {value}")
+    return CalibrationConfig(
+        path=file, scenario=scenario, scenario_ref=ref, parameters=params, window=(first, last),
+        replications=replications or reps, trials=trials or n_trials, seed=seed, workers=workers or n_workers,
+        targets=targets, order_weight=order_weight, description=F.text(doc, "description", file, default=""),
+    )
+
+

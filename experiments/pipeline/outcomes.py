@@ -1,0 +1,42 @@
+"""The model as the analyses see it: world-index trajectories for points in parameter space.
+
+Calibration, sensitivity analysis and the posterior all ask the same question of the
+model: for these parameter values, R replications, what are the indices over time?
+:func:`index_paths` answers it with one kernel call per point set. Replication k of
+point s has identity (k,) when the points are *paired* (every point sees the same
+shocks: calibration trials compare like with like) and (s, k) otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from model.engines import kernel
+from model.spec.runspec import RunSpec, parameters_for
+from model.spec.scenario import Scenario
+from model.spec.timegrid import date_of
+
+
+def truncated(scenario: Scenario, last_date: float) -> Scenario:
+    """The scenario run only up to ``last_date`` (events after it never fire)."""
+    end = min(scenario.end, max(last_date, scenario.start + 0.25))
+    return replace(scenario, end=end)
+
+
+def index_paths(scenario: Scenario, points: list[dict[str, float]], replications: int, seed: int, *,
+                last_date: float | None = None, keep: list[int] | None = None, indices=None,
+                paired: bool = True, first: int = 0) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Dates and, per index, an array (P, R, Q) of index values for P parameter points.
+
+    ``points`` override the scenario's parameters; ``keep`` restricts the recorded steps;
+    ``first`` numbers the points from ``first`` (a slice of a larger design keeps its identities).
+    """
+    sc = truncated(scenario, scenario.end if last_date is None else last_date)
+    specs = [RunSpec(sc, parameters_for(sc, p), seed, (k,) if paired else (first + s, k))
+             for s, p in enumerate(points) for k in range(replications)]
+    traj = kernel.run(specs, keep)
+    names = list(indices) if indices is not None else list(traj.indices)
+    return date_of(sc.start, traj.quarters), {k: traj.indices[k].reshape(len(points), replications, -1)
+                                              for k in names}

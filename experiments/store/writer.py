@@ -1,0 +1,60 @@
+"""Writing a batch into a result folder: open (or resume) it, then one chunk's parts at a time.
+
+Every file is written atomically (experiments.store.atomic); a chunk enters the
+manifest only after both of its parts are on disk with their checksums, so an
+interrupted batch leaves a folder that ``--resume`` finishes exactly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from experiments.store.atomic import write_json, write_table
+from experiments.store.manifest import METADATA, PARTS, file_entry, read_manifest, write_manifest
+from model.engines.tidy import CATEGORIES
+from model.spec.errors import InputError
+
+
+def open_store(root: Path, experiment: dict, metadata: dict, resume: bool) -> dict:
+    """The manifest of ``root``: a new one, or the existing one when resuming the same experiment.
+
+    ``experiment`` holds the manifest's identity fields (``experiment``, ``experiment_file``,
+    ``experiment_sha256``, ``runs``, ``chunk_size``); ``metadata`` is written beside it.
+    Refuses to mix experiments or to overwrite finished results.
+    """
+    man = read_manifest(root)
+    if man is not None:
+        if man.get("experiment_sha256") != experiment["experiment_sha256"]:
+            raise InputError(str(root), None, "--resume" if resume else "--out",
+                             f"holds results of a different experiment ({man.get('experiment_file')}, "
+                             f"sha256 {str(man.get('experiment_sha256'))[:12]}…); use another --out folder")
+        if not resume:
+            raise InputError(str(root), None, "--out", "already holds results of this experiment; "
+                             "add --resume to finish it, or choose another --out folder")
+        return man
+    man = {**experiment, "chunks": {}}
+    root.mkdir(parents=True, exist_ok=True)
+    write_json(metadata, root / METADATA)
+    write_manifest(root, man)
+    return man
+
+
+def write_chunk(root: Path, chunk: int, runs: range, data: pd.DataFrame | None, run_table: pd.DataFrame,
+                failed: dict[str, str]) -> dict:
+    """Write one chunk's two parts; return its manifest entry (files, rows, checksums, failures)."""
+    files = {}
+    parts = root / PARTS
+    if data is not None:
+        for c in CATEGORIES:
+            data[c] = data[c].astype(str)
+        files["data"] = file_entry(root, write_table(data, parts / f"data-{chunk:06d}"), len(data))
+    files["runs"] = file_entry(root, write_table(run_table, parts / f"runs-{chunk:06d}"), len(run_table))
+    return {"chunk": chunk, "runs": [runs.start, runs.stop], "files": files, "failed": failed}
+
+
+def record_chunk(root: Path, manifest: dict, entry: dict) -> None:
+    """Enter a written chunk in the manifest (atomically)."""
+    manifest["chunks"][str(entry["chunk"])] = entry
+    write_manifest(root, manifest)
