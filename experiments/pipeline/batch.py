@@ -94,6 +94,9 @@ def _identity(exp: Experiment) -> tuple[dict, dict]:
              "runs": exp.n_runs, "chunk_size": exp.chunk_size}
     meta = {"experiment": exp.name, "experiment_file": exp.path, "experiment_sha256": exp.digest,
             "scenarios": {s.name: s.digest for s in exp.scenarios}, "parameters": exp.names,
+            "events": {s.name: [{"date": e.date, "quantity": e.quantity.name, "op": e.op, "value": e.value,
+                                 "label": e.label} for e in s.events] for s in exp.scenarios},
+            "indices": {s.name: list(s.world.indices) for s in exp.scenarios},
             "bounds": exp.bounds, "design": exp.design, "samples": exp.n_samples,
             "replications": exp.replications, "seed": {"master": exp.seed, "spawn_key": "(sample, replication)",
                                                        "scheme": "SeedSequence -> PCG64"},

@@ -9,7 +9,7 @@ from model.engines import kernel
 from model.engines.mesa_model import AllianceModel
 from model.engines.record import Trajectory
 from model.engines.tidy import tidy
-from model.spec.provenance import package_version
+from model.spec.provenance import model_digest, package_version
 from model.spec.runspec import RunSpec, parameters_for
 from model.spec.scenario import Scenario
 
@@ -43,5 +43,6 @@ def simulate(scenario: Scenario, seed: int = 0, replications: int = 1, parameter
         "replications": replications, "engine": engine, "package_version": package_version(),
         "events": [{"date": e.date, "quantity": e.quantity.name, "op": e.op, "value": e.value, "label": e.label}
                    for e in scenario.events],
+        "indices": list(scenario.world.indices), "model_sha256": model_digest(),
     }
     return table, meta
