@@ -198,7 +198,7 @@ def snapshot(model: AllianceModel, dyad: str) -> View:
     df = model.datacollector.get_model_vars_dataframe()
     a, b = (model.world.actors.index(x) for x in dyad.split("–"))
     return View(
-        scenario=s.name, start=s.start, end=s.end, quarter=model.steps, date=model.date, actors=model.world.actors,
+        scenario=s.name, start=s.start, end=s.end, quarter=model.quarter, date=model.date, actors=model.world.actors,
         index_labels={k: index_label(model, k) for k in df.columns},
         indices={k: df[k].to_numpy(dtype=float, copy=True) for k in df.columns},
         events=tuple((ev.date, ev.label) for ev in s.events),
@@ -348,7 +348,7 @@ def Readout(model: VizModel):
     s = model.scenario_def
     with solara.Card(margin=0, style={"padding": "6px 14px"}):
         seed = "invalid" if model.input_error else model.master_seed
-        solara.Text(f"{s.name} · seed {seed} · quarter {model.steps} of {s.steps} · {model.date:.2f}",
+        solara.Text(f"{s.name} · seed {seed} · quarter {model.quarter} of {s.steps} · {model.date:.2f}",
                     classes=["viz-status"], style={"font-weight": "600", "display": "block"})
         if model.input_error:
             solara.Text(f"Not started: {model.input_error}. Correct it in the sidebar and press Reset.",
@@ -377,7 +377,7 @@ def Figures(model: VizModel):
     dyad, set_dyad = solara.use_state(names[0])
     if dyad not in names:
         dyad = names[0]
-    key = (model.serial, model.steps, dyad)
+    key = (model.serial, model.quarter, dyad)
     view = snapshot(model, dyad)
     lock = solara.use_memo(threading.Lock, [])
     wanted = solara.use_ref(key)

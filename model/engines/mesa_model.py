@@ -58,6 +58,7 @@ class AllianceModel(mesa.Model):
         self.state = initial(self.world, self.params)
         self.noise_rng = noise_generator(master, identity)
         self.shuffle = shuffle
+        self.quarter = 0  # quarters simulated (Mesa's ``steps`` also counts calls made past the horizon)
         self.actors = [Actor(self, i, name, POLICIES[self.world.agent_classes[i]])
                        for i, name in enumerate(self.world.actors)]
         self.recorder = Recorder(self.state, self.world, scenario.steps, keep, track=True)
@@ -80,13 +81,15 @@ class AllianceModel(mesa.Model):
 
     @property
     def date(self) -> float:
-        return date_of(self.scenario_def.start, self.steps)
+        """The date of the latest simulated quarter."""
+        return date_of(self.scenario_def.start, self.quarter)
 
     def step(self) -> None:
-        """One quarter; past the end of the horizon the model does nothing and stays stopped."""
-        if self.steps > self.scenario_def.steps:
+        """One quarter; at the end of the horizon the model stops, and further calls change nothing."""
+        if self.quarter >= self.scenario_def.steps:
             self.running = False
             return
+        self.quarter += 1
         n = self.world.n
         noise = self.noise_rng.standard_normal((n, n))[None]
         self.decision = dynamics.decide(self.state, self.world, self.params, noise)
@@ -96,10 +99,10 @@ class AllianceModel(mesa.Model):
             self.agents.do("decide")
         dynamics.commit(self.state, self.decision, dynamics.settle(self.state, self.decision, self.params))
         dynamics.world_update(self.state, self.params)
-        self.recorder.record(self.steps, self.state)
+        self.recorder.record(self.quarter, self.state)
         schedule.check_conditions(self.state, self.world, self.scenario_def.conditions, self.fired, self.one)
         self.datacollector.collect(self)
-        if self.steps >= self.scenario_def.steps:
+        if self.quarter >= self.scenario_def.steps:
             self.running = False
 
     def run(self) -> Trajectory:
