@@ -1,14 +1,12 @@
-"""``alliance batch`` and ``alliance results``."""
+"""``alliance batch``: run an experiment file into a resumable result store."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from experiments.cli.command import Command
-from experiments.pipeline.batch import results, run_batch
+from experiments.pipeline.batch import run_batch
 from experiments.pipeline.experiment import load_experiment
-from experiments.store.atomic import write_table
-from experiments.store.reader import describe
 from model.spec.errors import InputError
 
 
@@ -37,21 +35,5 @@ def _configure_batch(p) -> None:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
-def _results(args) -> int:
-    print(describe(args.dir))
-    if args.export:
-        df = results(args.dir)
-        path = write_table(df, Path(args.export), "csv" if str(args.export).endswith(".csv") else "parquet")
-        print(f"wrote {path} ({len(df):,} rows)")
-    return 0
-
-
-def _configure_results(p) -> None:
-    p.add_argument("dir", help="result folder written by run or batch")
-    p.add_argument("--export", help="also write all rows to one .parquet or .csv file")
-
-
 BATCH = Command("batch", "run an experiment file (scenarios x samples x replications) into a resumable result store",
                 _configure_batch, _batch)
-RESULTS = Command("results", "summarise a result folder and optionally export it as one table", _configure_results,
-                  _results)

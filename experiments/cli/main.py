@@ -9,12 +9,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from experiments.cli import batch, calibrate, landscape, plot, run, sensitivity, spec, viz
+from experiments.cli import batch, calibrate, landscape, plot, results, run, sensitivity, spec, viz
 from experiments.cli.command import Command
 from model.spec.errors import InputError
 
 COMMANDS: tuple[Command, ...] = (
-    spec.SCENARIOS, spec.VALIDATE, spec.PARAMS, run.RUN, batch.BATCH, batch.RESULTS, plot.PLOT,
+    spec.SCENARIOS, spec.VALIDATE, spec.PARAMS, run.RUN, batch.BATCH, results.RESULTS, plot.PLOT,
     landscape.LANDSCAPE, calibrate.CALIBRATE, sensitivity.SENSITIVITY, viz.VIZ,
 )
 

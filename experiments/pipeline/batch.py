@@ -20,7 +20,6 @@ from tqdm import tqdm
 from experiments.pipeline.evaluators import evaluator
 from experiments.pipeline.experiment import Experiment
 from experiments.store.manifest import chunk_valid
-from experiments.store.reader import load
 from experiments.store.writer import open_store, record_chunk, write_chunk
 from model.engines.simulate import run_specs
 from model.engines.tidy import tidy
@@ -137,8 +136,3 @@ def run_batch(exp: Experiment, out: str | Path, executor: str = "serial", worker
             bar.update(n)
     summary.seconds = time.perf_counter() - t0
     return summary
-
-
-def results(root: str | Path, **kw) -> pd.DataFrame:
-    """The whole store as one DataFrame (``alliance results --export`` writes it)."""
-    return load(root, **kw)
