@@ -46,12 +46,12 @@ def test_run_does_not_depend_on_its_chunk_companions():
 
 
 def test_mixed_scenarios_in_one_chunk_follow_their_own_events():
-    base, reint = load_scenario("historical_baseline"), load_scenario("article9_reinterpretation")
-    specs = [RunSpec(base, parameters_for(base), 1, (0,)), RunSpec(reint, parameters_for(reint), 1, (0,))]
+    base, cf = load_scenario("historical_baseline"), load_scenario("no_reinterpretation")
+    specs = [RunSpec(base, parameters_for(base), 1, (0,)), RunSpec(cf, parameters_for(cf), 1, (0,))]
     traj = kernel.run(specs)
     for r, spec in enumerate(specs):
         _assert_same(traj, r, AllianceModel.from_spec(spec).run())
-    # same seed, same shocks: the runs only differ after the 2014 reinterpretation
+    # same seed, same shocks: the runs only differ after the (removed) 2014 reinterpretation
     q2014 = int((2014.5 - 1990) * 4)
     assert np.array_equal(traj.coop[0, : q2014 + 1], traj.coop[1, : q2014 + 1])
     assert not np.array_equal(traj.coop[0, -1], traj.coop[1, -1])

@@ -1,13 +1,15 @@
 """One quarter of the model, as two simultaneous phases over all actors of R runs.
 
 ``decide`` computes from last quarter's state what every actor perceives and wants:
-new threat perceptions, wishes, ceilings, and the world-level terms (shared threat,
-encirclement) once for everyone. Each actor's policy then turns its own rows of
-wishes and ceilings into offers (:func:`choose_offers`; in the Mesa model each agent
-does this in ``Actor.decide``). ``settle`` computes the new cooperation, trust,
-alignment and assertiveness from everyone's offers. Because each phase reads only the
-old state and the full decisions, the result does not depend on the order in which
-actors are visited.
+threat perceptions (Walt, power transition), wishes, ceilings and hazards of domestic
+change, and the world-level terms (strength shares, extended threat, encirclement)
+once for everyone. Each actor then makes its own decisions from its rows: its offers
+(its policy applied to its wishes and ceilings) and its domestic steps (a reform, a
+government turn) from its hazards and its draws (:func:`act`; the Mesa agents do this
+in ``Actor.decide``, the kernel for all actors at once). ``settle`` computes the new
+cooperation, floors, trust, alignment and assertiveness from everyone's offers.
+Because each phase reads only the old state and the full decisions, the result does
+not depend on the order in which actors are visited.
 """
 
 from __future__ import annotations
@@ -17,7 +19,19 @@ from dataclasses import dataclass
 import numpy as np
 
 from model.engines.state import State
-from model.rules import capabilities, constraints, cooperation, counterbalancing, preferences, threat
+from model.engines.state import initial as blank
+from model.rules import (
+    alliances,
+    capabilities,
+    constraints,
+    cooperation,
+    counterbalancing,
+    domestic,
+    institutions,
+    preferences,
+    threat,
+)
+from model.rules.ordered import osum
 from model.spec.parameters import Params
 from model.spec.policies import Policy, standard
 from model.spec.world import World
@@ -25,77 +39,143 @@ from model.spec.world import World
 
 @dataclass
 class Decision:
-    """What the actors decided this quarter: arrays of shape (R, N, ...)."""
+    """What the actors perceive, want and decide this quarter: arrays of shape (R, N, ...)."""
 
-    threat: np.ndarray
-    power: np.ndarray
-    want: np.ndarray
-    ceiling: np.ndarray
-    offer: np.ndarray  # written by the actors' policies
-    encircled: np.ndarray
-    shared: np.ndarray
+    threat: np.ndarray  # new threat perceptions
+    power: np.ndarray  # new power
+    want: np.ndarray  # wishes (R, N, N, D)
+    ceiling: np.ndarray  # ceilings (R, N, N, D)
+    consensus: np.ndarray  # out-of-area consensus (R, N)
+    encircled: np.ndarray  # encirclement (R, N)
+    shared: np.ndarray  # shared threat (R, N, N)
+    level: np.ndarray  # threat level (R, N), extended threat included
+    reform: np.ndarray  # hazard of the next loosening step (R, N)
+    draws: np.ndarray  # this quarter's uniform draws (R, N, 2): reform, government turn
+    offer: np.ndarray  # written by the actors: offers (R, N, N, D)
+    cstate: np.ndarray  # written by the actors: next constraint state (R, N)
 
 
 @dataclass
 class Settlement:
-    """New cooperation, trust, alignment and assertiveness."""
+    """New cooperation, floors, trust, alignment, assertiveness and government orientation."""
 
     coop: np.ndarray
+    floor: np.ndarray
     trust: np.ndarray
     align: np.ndarray
+    align_floor: np.ndarray
     assertive: np.ndarray
+    dovish: np.ndarray
 
 
-def values(democracy: np.ndarray) -> np.ndarray:
-    """Shared values V_ij = 1 - |v_i - v_j|: (R, N, N)."""
-    return 1.0 - np.abs(democracy[:, :, None] - democracy[:, None, :])
+def _self_mask(n: int) -> np.ndarray:
+    return (1.0 - np.eye(n))[None]
 
 
-def decide(s: State, world: World, params: Params, noise: np.ndarray) -> Decision:
-    """Phase 1 for every actor; ``noise`` is this quarter's (R, N, N) standard normal shock."""
+def _strength_share(s: State, world: World, params: Params) -> np.ndarray:
     a = s.attrs
-    n = world.n
-    self_mask = (np.arange(n)[:, None] != np.arange(n)[None, :]).astype(np.float64)[None]
-    goal = threat.target(a["power"], a["offense"], s.assertive, s.align, a["engagement"],
-                         world.rivalry, world.proximity, world.alliance, params)
-    shared = preferences.shared_threat(s.threat)
-    want = preferences.desired(s.threat, s.levels, s.trust, values(a["democracy"]), world.alliance,
-                               a["engagement"], world.proximity, params, shared)
+    return capabilities.share(capabilities.side(a["power"], world.alliance, a["engagement"], s.align, params))
+
+
+def _threat_goal(s: State, world: World, params: Params, strength: np.ndarray) -> np.ndarray:
+    hostile = threat.intent(s.rivalry, s.assertive, s.align, params)
+    return threat.target(hostile, strength, world.proximity, s.attrs["offense"], params)
+
+
+def initial(world: World, params: Params) -> State:
+    """The state at the horizon's start: threat perceptions at their targets, ceilings as the actors see them."""
+    s = blank(world, params)
+    s.threat[:] = _threat_goal(s, world, params, _strength_share(s, world, params)) * _self_mask(world.n)
+    level = threat.level(threat.extended(s.threat, s.align, params, _self_mask(world.n)))
+    s.consensus[:] = constraints.consensus(s.attrs["consensus"], level, params)
+    s.ceiling[:] = constraints.ceiling(s.cstate, s.attrs["dovish"], s.consensus, s.attrs["engagement"],
+                                       world.ceilings, world.proximity, world.alliance, params)
+    return s
+
+
+def _affinity(s: State, world: World, params: Params) -> np.ndarray:
+    """What makes reasons to cooperate weigh more: shared values, trust, a common engaged ally. (R, N, N)."""
+    a = s.attrs
+    democracy = a["democracy"]
+    values = 1.0 - np.abs(democracy[:, :, None] - democracy[:, None, :])
+    return (params.weight_values[:, None, None] * values
+            + params.weight_trust[:, None, None] * (s.trust - 0.5)
+            + params.weight_hub[:, None, None] * preferences.hub(world.alliance, a["engagement"]))
+
+
+def _pull(world: World, engagement: np.ndarray, fear: np.ndarray, params: Params) -> np.ndarray:
+    """The alliance terms that are reasons by themselves: commitment to allies, hedging. (R, N, N)."""
+    return (params.weight_commitment[:, None, None] * alliances.commitment(world.alliance, engagement)
+            + params.weight_hedge[:, None, None] * alliances.hedging(fear, world.alliance))
+
+
+def decide(s: State, world: World, params: Params, noise: np.ndarray, draws: np.ndarray) -> Decision:
+    """Phase 1 for every actor; ``noise``: this quarter's (R, N, N) standard normal shocks; ``draws``: (R, N, 2)."""
+    a = s.attrs
+    mask = _self_mask(world.n)
+    strength = _strength_share(s, world, params)
+    wide = threat.extended(s.threat, s.align, params, mask)
+    level = threat.level(wide)
+    fear = alliances.abandonment(level, world.alliance, a["engagement"])
+    help_any, help_reach = preferences.help_against(wide, strength, world.proximity)
+    dread = (params.weight_entrapment[:, None, None] * alliances.entrapment(s.threat, world.proximity,
+                                                                            a["engagement"])
+             + params.weight_backlash[:, None, None] * preferences.backlash(s.threat, world.proximity))
+    want = preferences.desired(help_any, help_reach, s.levels, _affinity(s, world, params),
+                               _pull(world, a["engagement"], fear, params),
+                               params.weight_partner_threat[:, None, None] * s.threat, dread, s.agreement, params)
+    agreed = constraints.consensus(a["consensus"], level, params)
     return Decision(
-        threat=threat.update(s.threat, goal, noise, params, self_mask),
+        threat=threat.update(s.threat, _threat_goal(s, world, params, strength), noise, params, mask),
         power=capabilities.grow(a["power"], a["growth"]),
         want=want,
-        ceiling=constraints.ceiling(s.cstate, a["dovish"], a["consensus"], world.ceilings, world.proximity,
+        ceiling=constraints.ceiling(s.cstate, a["dovish"], agreed, a["engagement"], world.ceilings, world.proximity,
                                     world.alliance, params),
+        consensus=agreed,
+        encircled=counterbalancing.encirclement(s.threat, s.coop, strength),
+        shared=preferences.shared_threat(s.threat),
+        level=level,
+        reform=domestic.reform_hazard(level, fear, a["dovish"], s.cstate, params),
+        draws=draws,
         offer=np.empty_like(want),
-        encircled=counterbalancing.encirclement(s.threat, s.coop),
-        shared=shared,
+        cstate=s.cstate.copy(),
     )
 
 
-def offer_of(d: Decision, actor: int, policy: Policy) -> None:
-    """One actor's decision: its offers to every partner, from its own rows of wishes and ceilings."""
+def act(d: Decision, actor: int, policy: Policy, world: World) -> None:
+    """One actor's decisions from its own rows: its offers to every partner, and whether it takes a reform step."""
     d.offer[:, actor] = policy(d.want[:, actor], d.ceiling[:, actor])
+    row = slice(actor, actor + 1)
+    d.cstate[:, row] = domestic.reform(d.cstate[:, row], d.reform[:, row], d.draws[:, row, 0],
+                                       world.endogenous[row], world.last_state[row])
 
 
-def choose_offers(d: Decision, policies: tuple[Policy, ...]) -> None:
-    """Every actor's offers (the batch kernel's way; the Mesa agents call :func:`offer_of` one by one)."""
-    if all(p is standard for p in policies):
-        d.offer[:] = standard(d.want, d.ceiling)  # the same numbers as row by row, in one call
+def act_all(d: Decision, policies: tuple[Policy, ...], world: World) -> None:
+    """Every actor's decisions (the batch kernel's way; the Mesa agents call :func:`act` one by one)."""
+    if all(p is standard for p in policies):  # the same numbers as actor by actor, in two calls
+        d.offer[:] = standard(d.want, d.ceiling)
+        d.cstate[:] = domestic.reform(d.cstate, d.reform, d.draws[:, :, 0], world.endogenous, world.last_state)
         return
     for i, p in enumerate(policies):
-        offer_of(d, i, p)
+        act(d, i, p, world)
 
 
 def settle(s: State, d: Decision, params: Params) -> Settlement:
-    """Phase 2: new cooperation, trust, alignment and assertiveness given everyone's decision ``d``."""
+    """Phase 2: new cooperation, floors, trust, alignment, assertiveness and orientation from everyone's decisions."""
     a = s.attrs
+    target = cooperation.goal(d.offer)
+    agree = osum(s.agreement, axis=3) / s.agreement.shape[3]
+    aim = counterbalancing.alignment_goal(d.encircled, d.shared, a["balancer"], agree, params)
+    floor = institutions.institutionalise(s.floor, s.coop, target, params)  # from last quarter's level
+    align_floor = institutions.institutionalise(s.align_floor, s.align, aim, params)
     return Settlement(
-        coop=cooperation.settle(s.coop, d.offer, s.floor, params),
+        coop=cooperation.settle(s.coop, target, floor, params),  # never below the new floor
+        floor=floor,
         trust=cooperation.trust_update(s.trust, d.want, d.offer, params),
-        align=counterbalancing.alignment_update(s.align, d.encircled, d.shared, a["balancer"], s.align_floor,
-                                                params),
+        align=counterbalancing.alignment_update(s.align, aim, align_floor, params),
+        align_floor=align_floor,
         assertive=counterbalancing.assertiveness_update(s.assertive, a["ambition"], d.encircled, params),
+        dovish=domestic.orientation(a["dovish"], a["lean"], d.level, d.draws[:, :, 1], params),
     )
 
 
@@ -104,10 +184,15 @@ def commit(s: State, d: Decision, st: Settlement) -> None:
     s.threat[:] = d.threat
     s.attrs["power"][:] = d.power
     s.ceiling[:] = d.ceiling
+    s.consensus[:] = d.consensus
+    s.cstate[:] = d.cstate
     s.coop[:] = st.coop
+    s.floor[:] = st.floor
     s.trust[:] = st.trust
     s.align[:] = st.align
+    s.align_floor[:] = st.align_floor
     s.assertive[:] = st.assertive
+    s.attrs["dovish"][:] = st.dovish
 
 
 def world_update(s: State, params: Params) -> None:
@@ -115,9 +200,10 @@ def world_update(s: State, params: Params) -> None:
     s.levels[:] = threat.transnational_update(s.levels, params)
 
 
-def step(s: State, world: World, params: Params, noise: np.ndarray, policies: tuple[Policy, ...]) -> None:
+def step(s: State, world: World, params: Params, noise: np.ndarray, draws: np.ndarray,
+         policies: tuple[Policy, ...]) -> None:
     """Advance all runs one quarter in place."""
-    d = decide(s, world, params, noise)
-    choose_offers(d, policies)
+    d = decide(s, world, params, noise, draws)
+    act_all(d, policies, world)
     commit(s, d, settle(s, d, params))
     world_update(s, params)

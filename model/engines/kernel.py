@@ -13,13 +13,12 @@ import numpy as np
 
 from model.engines import dynamics, schedule
 from model.engines.record import Recorder, Trajectory
-from model.engines.state import initial
 from model.spec.parameters import Params
 from model.spec.policies import resolve
 from model.spec.runspec import RunSpec
-from model.spec.seeding import noise_generator
+from model.spec.seeding import draw_generator, noise_generator
 
-BLOCK = 20  # quarters of shocks drawn per generator call (same stream as one draw per quarter)
+BLOCK = 20  # quarters of shocks and draws per generator call (the same streams as one call per quarter)
 
 
 def _check_compatible(specs: list[RunSpec]) -> None:
@@ -37,9 +36,10 @@ def run(specs: list[RunSpec], keep=None, block: int = BLOCK) -> Trajectory:
     world, steps = sc0.world, sc0.steps
     n = world.n
     params = Params.stack([s.parameters for s in specs])
-    state = initial(world, params)
+    state = dynamics.initial(world, params)
     policies = resolve(world.agent_classes)
     gens = [noise_generator(s.master, s.identity) for s in specs]
+    dgens = [draw_generator(s.master, s.identity) for s in specs]
     groups: dict[int, tuple] = {}
     for r, s in enumerate(specs):
         key = id(s.scenario)
@@ -56,13 +56,14 @@ def run(specs: list[RunSpec], keep=None, block: int = BLOCK) -> Trajectory:
     rec.record(0, state)
     for _sc, mask, by_step, _ in scheduled:
         schedule.apply_events(state, by_step.get(0, ()), mask)
-    noise = None
+    noise = draws = None
     for q in range(1, steps + 1):
         b = (q - 1) % block
         if b == 0:
             size = min(block, steps - q + 1)
             noise = np.stack([g.standard_normal((size, n, n)) for g in gens])
-        dynamics.step(state, world, params, noise[:, b], policies)
+            draws = np.stack([g.random((size, n, 2)) for g in dgens])
+        dynamics.step(state, world, params, noise[:, b], draws[:, b], policies)
         rec.record(q, state)
         for sc, mask, by_step, fired in scheduled:
             schedule.check_conditions(state, world, sc.conditions, fired, mask)

@@ -17,12 +17,11 @@ import numpy as np
 
 from model.engines import dynamics, schedule
 from model.engines.record import Recorder, Trajectory
-from model.engines.state import initial
 from model.spec.parameters import Params
 from model.spec.policies import POLICIES, Policy
 from model.spec.runspec import RunSpec, parameters_for
 from model.spec.scenario import Event, Scenario
-from model.spec.seeding import mesa_seed, noise_generator
+from model.spec.seeding import draw_generator, mesa_seed, noise_generator
 from model.spec.timegrid import date_of
 
 
@@ -41,8 +40,9 @@ class Actor(mesa.Agent):
         self.alignment = s.align[0, index]  # (N,)
 
     def decide(self) -> None:
-        """Offer each partner, per domain, what the policy makes of this actor's wishes and ceilings."""
-        dynamics.offer_of(self.model.decision, self.index, self.policy)
+        """Offer each partner, per domain, what the policy makes of this actor's wishes and ceilings, and take a
+        reform step if this quarter's hazard and draw say so."""
+        dynamics.act(self.model.decision, self.index, self.policy, self.model.world)
 
 
 class AllianceModel(mesa.Model):
@@ -55,8 +55,9 @@ class AllianceModel(mesa.Model):
         self.world = scenario.world
         self.parameters = parameters_for(scenario, parameters)
         self.params = Params.stack([self.parameters])
-        self.state = initial(self.world, self.params)
+        self.state = dynamics.initial(self.world, self.params)
         self.noise_rng = noise_generator(master, identity)
+        self.draw_rng = draw_generator(master, identity)
         self.shuffle = shuffle
         self.quarter = 0  # quarters simulated (Mesa's ``steps`` also counts calls made past the horizon)
         self.actors = [Actor(self, i, name, POLICIES[self.world.agent_classes[i]])
@@ -92,7 +93,8 @@ class AllianceModel(mesa.Model):
         self.quarter += 1
         n = self.world.n
         noise = self.noise_rng.standard_normal((n, n))[None]
-        self.decision = dynamics.decide(self.state, self.world, self.params, noise)
+        draws = self.draw_rng.random((n, 2))[None]
+        self.decision = dynamics.decide(self.state, self.world, self.params, noise, draws)
         if self.shuffle:
             self.agents.shuffle_do("decide")
         else:

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
 from model.engines.indices import index_values
 
-ARRAYS = ("coop", "ceiling", "threat", "align", "assertive", "power", "levels", "cstate")  # per-run arrays
+# state name -> how to read it from the State (per-run arrays, run axis first)
+_READ = {
+    "coop": lambda s: s.coop, "floor": lambda s: s.floor, "ceiling": lambda s: s.ceiling,
+    "threat": lambda s: s.threat, "align": lambda s: s.align, "assertive": lambda s: s.assertive,
+    "power": lambda s: s.attrs["power"], "dovish": lambda s: s.attrs["dovish"], "consensus": lambda s: s.consensus,
+    "levels": lambda s: s.levels, "cstate": lambda s: s.cstate,
+}
+ARRAYS = tuple(_READ)
 
 
 @dataclass
@@ -16,22 +23,30 @@ class Trajectory:
     """Recorded arrays with axes (run, kept quarter, ...), plus the kept quarter numbers."""
 
     quarters: np.ndarray  # (Q,) step numbers kept
-    coop: np.ndarray
-    ceiling: np.ndarray
-    threat: np.ndarray
-    align: np.ndarray
-    assertive: np.ndarray
-    power: np.ndarray
-    levels: np.ndarray
-    cstate: np.ndarray
+    coop: np.ndarray  # (R, Q, N, N, D)
+    floor: np.ndarray  # (R, Q, N, N, D) institutional floors
+    ceiling: np.ndarray  # (R, Q, N, N, D)
+    threat: np.ndarray  # (R, Q, N, N)
+    align: np.ndarray  # (R, Q, N, N)
+    assertive: np.ndarray  # (R, Q, N)
+    power: np.ndarray  # (R, Q, N)
+    dovish: np.ndarray  # (R, Q, N) government orientation
+    consensus: np.ndarray  # (R, Q, N) out-of-area consensus
+    levels: np.ndarray  # (R, Q, K)
+    cstate: np.ndarray  # (R, Q, N) constraint state index
     indices: dict
 
     @staticmethod
     def concat(parts: list[Trajectory]) -> Trajectory:
         """Stack trajectories of the same kept quarters along the run axis."""
         first = parts[0]
-        return Trajectory(first.quarters, *(np.concatenate([getattr(p, f) for p in parts]) for f in ARRAYS),
-                          {k: np.concatenate([p.indices[k] for p in parts]) for k in first.indices})
+        arrays = {f: np.concatenate([getattr(p, f) for p in parts]) for f in ARRAYS}
+        return Trajectory(first.quarters, **arrays,
+                          indices={k: np.concatenate([p.indices[k] for p in parts]) for k in first.indices})
+
+
+if tuple(f.name for f in fields(Trajectory))[1:-1] != ARRAYS:
+    raise RuntimeError("model.engines.record: Trajectory's fields and ARRAYS disagree")
 
 
 class Recorder:
@@ -41,14 +56,8 @@ class Recorder:
         self.keep = np.arange(steps + 1) if keep is None else np.asarray(sorted(set(int(k) for k in keep)))
         self.slot = {int(q): i for i, q in enumerate(self.keep)}
         r, nq = state.runs, len(self.keep)
-
-        def alloc(a, dtype=np.float64):
-            return np.zeros((r, nq) + a.shape[1:], dtype=dtype)
-
-        self.t = Trajectory(self.keep, alloc(state.coop), alloc(state.ceiling), alloc(state.threat),
-                            alloc(state.align), alloc(state.assertive), alloc(state.attrs["power"]),
-                            alloc(state.levels), alloc(state.cstate, np.int64),
-                            {k: np.zeros((r, nq)) for k in world.indices})
+        arrays = {f: np.zeros((r, nq) + read(state).shape[1:], dtype=read(state).dtype) for f, read in _READ.items()}
+        self.t = Trajectory(self.keep, **arrays, indices={k: np.zeros((r, nq)) for k in world.indices})
         self.world = world
         self.track = track  # compute the indices every quarter, kept or not (the Mesa DataCollector reads them)
         self.latest: dict[str, np.ndarray] = {}
@@ -61,14 +70,7 @@ class Recorder:
         self.latest = index_values(state, self.world)
         if i is None:
             return
-        t = self.t
-        t.coop[:, i] = state.coop
-        t.ceiling[:, i] = state.ceiling
-        t.threat[:, i] = state.threat
-        t.align[:, i] = state.align
-        t.assertive[:, i] = state.assertive
-        t.power[:, i] = state.attrs["power"]
-        t.levels[:, i] = state.levels
-        t.cstate[:, i] = state.cstate
+        for f, read in _READ.items():
+            getattr(self.t, f)[:, i] = read(state)
         for k, v in self.latest.items():
-            t.indices[k][:, i] = v
+            self.t.indices[k][:, i] = v

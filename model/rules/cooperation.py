@@ -1,8 +1,9 @@
 """Realised cooperation per dyad and domain, and the reciprocity memory (trust).
 
 Cooperation moves toward what both sides offer (the smaller side binds), fast when it
-grows and slowly when it shrinks (institutional inertia), and never below the floors
-that agreements set. Trust is how much of what an actor wanted its partner offered.
+grows and slowly when it shrinks (institutional inertia), and never below the dyad's
+institutional floor (model/rules/institutions.py). Trust is how much of what an actor
+wanted its partner offered.
 """
 
 from __future__ import annotations
@@ -13,16 +14,23 @@ from model.rules.ordered import osum
 from model.spec.parameters import Params
 
 
-def offer(want: np.ndarray, ceil: np.ndarray) -> np.ndarray:
-    """What an actor offers: its wish, capped by its ceiling."""
-    return np.minimum(want, ceil)
+def goal(offers: np.ndarray) -> np.ndarray:
+    """G_ijd = min(O_ijd, O_jid): what both sides offer. (R, N, N, D)."""
+    return np.minimum(offers, np.swapaxes(offers, 1, 2))
 
 
-def settle(coop: np.ndarray, offers: np.ndarray, floor: np.ndarray, params: Params) -> np.ndarray:
-    """New cooperation of every dyad: (R, N, N, D); ``offers[r, i, j, d]`` is what i offers j."""
-    goal = np.minimum(offers, np.swapaxes(offers, 1, 2))
-    rate = np.where(goal > coop, params.build_rate[:, None, None, None], params.decay_rate[:, None, None, None])
-    return np.maximum(coop + rate * (goal - coop), floor)
+def settle(coop: np.ndarray, target: np.ndarray, floor: np.ndarray, params: Params) -> np.ndarray:
+    """C <- max(C + r (G - C), F), r = build rate when growing, decay rate when shrinking. (R, N, N, D).
+
+    Computed on a (R, N*N*D) view, so numpy's inner loops run over whole runs.
+    """
+    shape, flat = coop.shape, (coop.shape[0], -1)
+    c, g = coop.reshape(flat), target.reshape(flat)
+    gap = g - c
+    rate = np.where(gap > 0.0, params.build_rate[:, None], params.decay_rate[:, None])
+    gap *= rate
+    gap += c
+    return np.maximum(gap, floor.reshape(flat)).reshape(shape)
 
 
 def trust_update(trust: np.ndarray, want: np.ndarray, offers: np.ndarray, params: Params) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""Sums in a fixed order, so a value never depends on how many runs are stacked.
+"""Reductions over actors and domains in a fixed order, so a value never depends on how many runs are stacked.
 
 numpy's pairwise summation may group terms differently for different array shapes
 or memory layouts; the Mesa model (one run) and the batch kernel (many runs) must agree
@@ -16,4 +16,30 @@ def osum(x: np.ndarray, axis: int) -> np.ndarray:
     acc = x[0].copy()
     for k in range(1, x.shape[0]):
         acc += x[k]
+    return acc
+
+
+def max_over_others(x: np.ndarray) -> np.ndarray:
+    """max over k of x[..., i, j, k] excluding k == i and k == j (0 when nothing is left).
+
+    Every caller passes x >= 0, so masking by a 0/1 factor is exact; looping over the few
+    k keeps numpy's inner loops long (a reduction over a 5-long last axis is slow).
+    """
+    n = x.shape[-1]
+    actor = np.arange(n)
+    i, j = actor[:, None], actor[None, :]
+    acc = np.zeros(x.shape[:-1])
+    for k in range(n):
+        acc = np.maximum(acc, x[..., k] * ((i != k) & (j != k)))
+    return acc
+
+
+def sum_over_others(x: np.ndarray) -> np.ndarray:
+    """sum over k of x[..., i, j, k] excluding k == i and k == j, added left to right."""
+    n = x.shape[-1]
+    actor = np.arange(n)
+    i, j = actor[:, None], actor[None, :]
+    acc = np.zeros(x.shape[:-1])
+    for k in range(n):
+        acc += x[..., k] * ((i != k) & (j != k))
     return acc

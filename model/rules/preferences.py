@@ -1,9 +1,13 @@
 """How much cooperation an actor wants with each partner in each domain.
 
-More with threats both perceive, transnational threats the domain concerns, shared
-values, a reliable partner (reciprocity memory) and a common engaged ally (the US as
-hub); less with the threat the partner itself poses, the domain's cost, fear of
-entrapment in the partner's far-away conflicts and expected backlash from nearby
+More against the third parties it fears, the more the partner can help against them
+(its share of strength against that party; in military domains also its reach to it),
+and with the transnational threats the domain concerns; these reasons weigh more
+between partners with shared values, a reliable record (reciprocity memory) and a
+common engaged ally (the US as hub). More with an alliance commitment and when
+hedging against abandonment (model/rules/alliances.py). Less with the threat the
+partner itself poses, the domain's cost (lowered by agreements), fear of entrapment
+in an engaged partner's far-away conflicts and expected backlash from nearby
 adversaries of the partner (the last two scaled by the domain's militarisation).
 The net incentive y maps to a wish max(y,0)/(1+max(y,0)).
 """
@@ -12,49 +16,32 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.rules.ordered import osum
+from model.rules.ordered import max_over_others, osum, sum_over_others
 from model.spec.domains import COST, MILITARY, RELEVANCE
 from model.spec.parameters import Params
 
 
-def _max_over_others(x: np.ndarray) -> np.ndarray:
-    """max over k of x[..., i, j, k] excluding k == i and k == j (0 when nothing is left).
-
-    Every caller passes x >= 0, so masking by a 0/1 factor is exact; looping over the few
-    k keeps numpy's inner loops long (a reduction over a 5-long last axis is slow).
-    """
-    n = x.shape[-1]
-    actor = np.arange(n)
-    i, j = actor[:, None], actor[None, :]
-    acc = np.zeros(x.shape[:3])
-    for k in range(n):
-        acc = np.maximum(acc, x[..., k] * ((i != k) & (j != k)))
-    return acc
-
-
 def shared_threat(threat: np.ndarray) -> np.ndarray:
-    """S_ij = max over third parties k of min(T_ik, T_jk): (R, N, N)."""
-    both = np.minimum(threat[:, :, None, :], threat[:, None, :, :])
-    return _max_over_others(both)
+    """S_ij = max over third parties k of min(T_ik, T_jk): the threat two actors share. (R, N, N)."""
+    return max_over_others(np.minimum(threat[:, :, None, :], threat[:, None, :, :]))
 
 
-def entrapment(threat: np.ndarray, proximity: np.ndarray) -> np.ndarray:
-    """E_ij = max_k T_jk (1 - T_ik)(1 - prox_ik): the partner's conflicts I neither share nor border."""
-    mine = (1.0 - threat[:, :, None, :]) * (1.0 - proximity[None, :, None, :])
-    return _max_over_others(threat[:, None, :, :] * mine)
+def help_against(threat: np.ndarray, usefulness: np.ndarray, proximity: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """What partner j offers against i's threats: (M_ij, M^reach_ij), sums over third parties k of
+    T^_ik u_jk and of T^_ik u_jk reach_jk; u_jk is j's share of strength against k. (R, N, N) each."""
+    against = threat[:, :, None, :] * usefulness[:, None, :, :]  # i, j, k
+    return sum_over_others(against), sum_over_others(against * proximity[None, None, :, :])
 
 
 def backlash(threat: np.ndarray, proximity: np.ndarray) -> np.ndarray:
     """B_ij = max_k prox_ik T_kj: a nearby third party that fears my partner."""
     fear_of_partner = np.swapaxes(threat, 1, 2)  # [r, j, k] = T_kj
-    near = proximity[None, :, None, :] * fear_of_partner[:, None, :, :]
-    return _max_over_others(near)
+    return max_over_others(proximity[None, :, None, :] * fear_of_partner[:, None, :, :])
 
 
 def hub(alliance: np.ndarray, engagement: np.ndarray) -> np.ndarray:
     """H_ij = max_k min(a_ik, a_jk) e_k: a common ally, as engaged as it is. (R, N, N)."""
-    common = np.minimum(alliance[:, None, :], alliance[None, :, :])[None] * engagement[:, None, None, :]
-    return _max_over_others(common)
+    return max_over_others(np.minimum(alliance[:, None, :], alliance[None, :, :])[None] * engagement[:, None, None, :])
 
 
 def transnational_pull(levels: np.ndarray) -> np.ndarray:
@@ -62,24 +49,32 @@ def transnational_pull(levels: np.ndarray) -> np.ndarray:
     return osum(RELEVANCE[None, :, :] * levels[:, None, :], axis=2)
 
 
-def desired(threat, levels, trust, values, alliance, engagement, proximity, params: Params,
-            shared: np.ndarray) -> np.ndarray:
+def desired(help_any: np.ndarray, help_reach: np.ndarray, levels: np.ndarray, affinity: np.ndarray,
+            pull: np.ndarray, rival: np.ndarray, fear: np.ndarray, agreement: np.ndarray, params: Params) -> np.ndarray:
     """Desired cooperation of every actor with every partner: (R, N, N, D) in [0, 1).
 
-    The per-dyad terms are combined with the per-domain weights in a domain-first layout
-    (D, R, N, N), where numpy's inner loops run over whole dyad blocks instead of the ten
-    domains, then returned run-first; every element sees the same operations either way.
+    y = (threat drive + transnational drive) (1 + affinity) + pull - rival - m_d fear - cost_d (1 - a_eff ag).
+    The threat drive is (0.3 + 0.7 m_d) w_T ((1 - m_d) M + m_d M^reach): military domains need reach.
+    ``affinity`` (values, trust, hub) amplifies a reason to cooperate but is none by itself; ``pull``
+    (alliance commitment, hedging), ``rival`` and ``fear`` (entrapment, backlash) are weighted (R, N, N)
+    terms. The sum is formed domain-first on a flat (D, R*N*N) layout, so numpy's inner loops run
+    over every dyad of every run at once; every element sees the same operations in any layout.
     """
-    m = MILITARY[:, None, None, None]  # (D, 1, 1, 1)
-    drive_threat = (0.3 + 0.7 * m) * (params.weight_shared_threat[:, None, None] * shared)[None]
-    drive_trans = (params.weight_transnational[:, None] * transnational_pull(levels)).T[:, :, None, None]
-    social = (params.weight_values[:, None, None] * values
-              + params.weight_trust[:, None, None] * (trust - 0.5)
-              + params.weight_hub[:, None, None] * hub(alliance, engagement))
-    fear = (params.weight_entrapment[:, None, None] * entrapment(threat, proximity)
-            + params.weight_backlash[:, None, None] * backlash(threat, proximity))
-    rival = params.weight_partner_threat[:, None, None] * threat
-    cost = (params.cost_scale[:, None] * COST[None, :]).T[:, :, None, None]  # (D, R, 1, 1)
-    y = drive_threat + drive_trans + (social - rival)[None] - m * fear[None] - cost
-    y = np.maximum(y, 0.0)
-    return np.ascontiguousarray(np.moveaxis(y / (1.0 + y), 0, -1))
+    r, n = help_any.shape[:2]
+    flat = (1, r * n * n)
+    m = MILITARY[:, None]  # (D, 1)
+    urge = (0.3 + 0.7 * m)
+    w = params.weight_threat[:, None, None]
+    near = (w * help_any).reshape(flat)
+    reach = (w * help_reach).reshape(flat)
+    trans = np.repeat((params.weight_transnational[:, None] * transnational_pull(levels)).T, n * n, axis=1)
+    y = (urge * (1.0 - m) * near + urge * m * reach + trans) * (1.0 + affinity).reshape(flat)
+    y += (pull - rival).reshape(flat)
+    y -= m * fear.reshape(flat)
+    cost = np.repeat((params.cost_scale[:, None] * COST[None, :]).T, n * n, axis=1)  # (D, R*N*N)
+    relief = 1.0 - np.repeat(params.agreement_effect, n * n)[None, :] * np.moveaxis(agreement, -1, 0).reshape(
+        len(MILITARY), -1)
+    y -= cost * relief
+    np.maximum(y, 0.0, out=y)
+    wish = y / (1.0 + y)
+    return np.ascontiguousarray(np.moveaxis(wish.reshape(len(MILITARY), r, n, n), 0, -1))

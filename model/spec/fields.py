@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 from model.spec.errors import InputError, did_you_mean
 from model.spec.yamlio import Located, LocatedList
@@ -26,12 +27,17 @@ def _absent(doc: Located, key, file: str, where: str, default):
     return default
 
 
+_FLOAT_LITERAL = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+
+
 def number(doc: Located, key, file: str, where: str = "", low=-math.inf, high=math.inf,
            default=None, integer: bool = False) -> float:
     """A finite number within [low, high]; ``default`` when absent (None means required)."""
     if key not in doc:
         return _absent(doc, key, file, where, default)
     value, line = doc[key], doc.line_of(key)
+    if isinstance(value, str) and _FLOAT_LITERAL.fullmatch(value):
+        value = float(value)  # PyYAML (YAML 1.1) reads 5e-2 as text: a float literal is a number all the same
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise InputError(file, line, where + str(key), f"must be a number, got {value!r}")
     try:
@@ -57,6 +63,16 @@ def text(doc: Located, key, file: str, where: str = "", default=None, choices=No
     if choices is not None and value not in choices:
         raise InputError(file, line, where + str(key),
                          f"unknown value '{value}'{did_you_mean(value, choices)}")
+    return value
+
+
+def flag(doc: Located, key, file: str, where: str = "", default: bool | None = None) -> bool:
+    """true or false; ``default`` when absent (None means required)."""
+    if key not in doc:
+        return _absent(doc, key, file, where, default)
+    value = doc[key]
+    if not isinstance(value, bool):
+        raise InputError(file, doc.line_of(key), where + str(key), f"must be true or false, got {value!r}")
     return value
 
 

@@ -36,64 +36,108 @@ _P = Parameter
 REGISTRY: dict[str, Parameter] = {
     p.name: p
     for p in [
-        # threat perception (model/threat.py)
-        _P("threat_memory", "1/quarter", 0.15, 0.02, 0.5,
+        # threat perception (model/rules/threat.py)
+        _P("threat_memory", "1/quarter", 0.25, 0.02, 0.5,
            "share of the gap to the target threat closed each quarter", "threat"),
         _P("threat_noise", "threat units (sd/quarter)", 0.02, 0.0, 0.1,
            "standard deviation of the quarterly shock to each perceived threat", "threat"),
         _P("weight_power", "weight", 0.4, 0.05, 1.0,
-           "weight of the other's aggregate (bloc) power in the threat target", "threat"),
+           "weight of the other's relative (bloc) power in the threat target (power transition)", "threat"),
         _P("weight_proximity", "weight", 0.3, 0.05, 1.0,
-           "weight of geographic proximity in the threat target", "threat"),
+           "weight of reach (proximity, land or sea borders) in the threat target", "threat"),
         _P("weight_offense", "weight", 0.3, 0.05, 1.0,
            "weight of the other's offensive capability in the threat target", "threat"),
-        _P("intent_floor", "share", 0.3, 0.0, 1.0,
+        _P("intent_floor", "share", 0.015, 0.0, 1.0,
            "share of a rivalry read as hostile intent even when the rival is not assertive", "threat"),
-        _P("bloc_power_weight", "share", 0.5, 0.0, 1.0,
-           "how much an aligned partner's power adds to an actor's perceived power", "threat"),
-        _P("exposure_weight", "share", 0.3, 0.0, 1.0,
-           "extra threat felt by an actor whose allies are disengaged (the US factor)", "threat"),
-        _P("transnational_decay", "1/quarter", 0.05, 0.01, 0.3,
+        _P("bloc_power_weight", "share", 0.49, 0.0, 1.0,
+           "how much an aligned partner's power adds to an actor's side", "threat"),
+        _P("exposure_weight", "share", 0.5, 0.0, 1.0,
+           "how much an engaged ally's power adds to an actor's side (disengaged allies leave it exposed)",
+           "threat"),
+        _P("demonstration", "share", 0.38, 0.0, 1.0,
+           "how much a partner's assertiveness is read into an aligned actor's intent ('Ukraine today, East Asia "
+           "tomorrow')", "threat"),
+        _P("linkage", "share", 0.79, 0.0, 1.0,
+           "how much the threat from an actor extends to its aligned partners ('indivisible security')", "threat"),
+        _P("transnational_decay", "1/quarter", 0.013, 0.01, 0.3,
            "share of a transnational shock (terrorism, piracy, cyber, disasters) fading each quarter", "threat"),
         _P("transnational_baseline", "level", 0.1, 0.0, 0.5,
            "level transnational threats return to without shocks", "threat"),
-        # desired cooperation (model/preferences.py)
-        _P("weight_shared_threat", "incentive/threat", 2.0, 0.0, 5.0,
-           "pull of a threat both partners perceive", "preferences"),
+        # desired cooperation (model/rules/preferences.py, model/rules/alliances.py)
+        _P("weight_threat", "incentive/threat", 1.57, 0.0, 8.0,
+           "pull of the actor's own threats on cooperation with a partner useful against them", "preferences"),
         _P("weight_transnational", "incentive/level", 1.5, 0.0, 5.0,
            "pull of transnational threats on the domains they concern", "preferences"),
-        _P("weight_values", "incentive", 0.6, 0.0, 3.0,
+        _P("weight_values", "incentive", 2.8, 0.0, 3.0,
            "pull of shared (democratic) values", "preferences"),
         _P("weight_trust", "incentive", 0.5, 0.0, 3.0,
            "pull of a reliable partner (reciprocity memory above one half)", "preferences"),
-        _P("weight_hub", "incentive", 0.6, 0.0, 3.0,
+        _P("weight_hub", "incentive", 1.5, 0.0, 3.0,
            "pull of a common engaged ally (the US as hub of both alliances)", "preferences"),
+        _P("weight_commitment", "incentive", 0.8, 0.0, 3.0,
+           "pull of an alliance commitment on cooperating with one's allies, times one's engagement", "alliances"),
+        _P("weight_hedge", "incentive/fear", 4.47, 0.0, 5.0,
+           "pull between two actors who both fear abandonment by their common ally (hedging)", "alliances"),
         _P("weight_entrapment", "incentive/threat", 0.8, 0.0, 3.0,
-           "push of fear of entrapment in the partner's far-away conflicts (times militarisation)", "preferences"),
-        _P("weight_backlash", "incentive/threat", 0.8, 0.0, 3.0,
+           "push of fear of entrapment in an engaged partner's far-away conflicts (times militarisation)",
+           "alliances"),
+        _P("weight_backlash", "incentive/threat", 0.32, 0.0, 3.0,
            "push of expected backlash from nearby adversaries of the partner (times militarisation)", "preferences"),
         _P("weight_partner_threat", "incentive/threat", 2.0, 0.0, 5.0,
            "push of the threat the partner itself poses to the actor (one does not arm a rival)", "preferences"),
-        _P("cost_scale", "incentive", 1.0, 0.0, 3.0,
+        _P("cost_scale", "incentive", 2.56, 0.0, 3.0,
            "multiplier on each domain's cost of cooperating", "preferences"),
-        # constraints (model/constraints.py)
+        _P("agreement_effect", "share", 0.15, 0.0, 1.0,
+           "share of a domain's cost (or of the cost of aligning) a full agreement removes", "preferences"),
+        # constraints and how they move (model/rules/constraints.py, model/rules/domestic.py)
         _P("dovish_penalty", "share", 0.8, 0.0, 1.0,
            "how far a fully dovish government lowers its ceiling in military domains", "constraints"),
-        # realised cooperation (model/cooperation.py)
-        _P("build_rate", "1/quarter", 0.08, 0.01, 0.5,
+        _P("consensus_threat", "1/threat", 2.3, 0.0, 10.0,
+           "how fast threat (incl. threat extended by alignment) wins over members holding back out-of-area "
+           "cooperation", "constraints"),
+        _P("orientation_rate", "1/quarter", 0.09, 0.0, 0.3,
+           "share of the gap to the leaning (pulled hawkish by threat) the government closes per quarter",
+           "domestic"),
+        _P("orientation_threat", "dovishness/threat", 0.015, 0.0, 3.0,
+           "how far threat pulls a government's orientation from its electorate's lean toward hawkish", "domestic"),
+        _P("dovish_turn_rate", "1/quarter", 0.01, 0.0, 0.1,
+           "hazard per quarter of a dovish turn (e.g. an election) when the actor feels no threat", "domestic"),
+        _P("calm_threshold", "threat", 0.3, 0.05, 1.0,
+           "threat level at and above which dovish turns no longer happen", "domestic"),
+        _P("dovish_jump", "dovishness", 0.4, 0.0, 1.0,
+           "rise of dovishness in a dovish turn", "domestic"),
+        _P("reform_rate", "1/quarter", 0.29, 0.0, 0.3,
+           "largest hazard per quarter of the next loosening step of a constraint (reinterpretation, law)",
+           "domestic"),
+        _P("reform_threat", "logit/threat", 21.1, 0.0, 40.0,
+           "how strongly threat raises the hazard of loosening", "domestic"),
+        _P("reform_abandonment", "logit/fear", 9.37, 0.0, 40.0,
+           "how strongly fear of abandonment raises the hazard of loosening (self-help)", "domestic"),
+        _P("reform_barrier", "logit/step", 4.43, 0.0, 5.0,
+           "extra resistance per step of loosening already taken (an amendment is the hardest step)", "domestic"),
+        # realised cooperation and institutions (model/rules/cooperation.py, model/rules/institutions.py)
+        _P("build_rate", "1/quarter", 0.1, 0.01, 0.5,
            "share of the gap closed per quarter when cooperation grows (institution building)", "cooperation"),
         _P("decay_rate", "1/quarter", 0.05, 0.001, 0.2,
            "share of the gap closed per quarter when cooperation shrinks (institutional inertia)", "cooperation"),
         _P("trust_memory", "1/quarter", 0.1, 0.01, 0.5,
            "share of the gap to the partner's latest fulfilment closed per quarter", "cooperation"),
-        # counterbalancing (model/counterbalancing.py)
-        _P("alignment_rate", "1/quarter", 0.05, 0.005, 0.3,
+        _P("institution_rate", "1/quarter", 0.15, 0.0, 0.2,
+           "share of the gap between cooperation (or alignment) and its institutional floor the floor closes "
+           "per quarter", "institutions"),
+        _P("institution_erosion", "1/quarter", 0.17, 0.0, 0.2,
+           "share of the gap to what the sides want that an unused institutional floor loses per quarter",
+           "institutions"),
+        # counterbalancing (model/rules/counterbalancing.py)
+        _P("alignment_rate", "1/quarter", 0.035, 0.005, 0.3,
            "share of the gap to target alignment closed per quarter", "counterbalancing"),
-        _P("weight_encirclement", "incentive", 2.0, 0.0, 5.0,
+        _P("weight_encirclement", "goal/intensity", 8.28, 0.0, 10.0,
            "pull of perceived encirclement on counterbalancing alignment", "counterbalancing"),
-        _P("weight_alignment_threat", "incentive", 1.0, 0.0, 5.0,
+        _P("weight_alignment_threat", "goal/threat", 4.77, 0.0, 5.0,
            "pull of a shared threat on counterbalancing alignment", "counterbalancing"),
-        _P("assertiveness_rate", "1/quarter", 0.05, 0.005, 0.3,
+        _P("alignment_cost", "goal", 0.24, 0.0, 3.0,
+           "cost of aligning without agreements (treaties and pacts lower it)", "counterbalancing"),
+        _P("assertiveness_rate", "1/quarter", 0.058, 0.005, 0.3,
            "share of the gap to target assertiveness closed per quarter", "counterbalancing"),
         _P("assertiveness_encirclement", "share", 0.5, 0.0, 2.0,
            "rise of assertiveness per unit of perceived encirclement", "counterbalancing"),
@@ -123,24 +167,42 @@ class Params:
     intent_floor: np.ndarray
     bloc_power_weight: np.ndarray
     exposure_weight: np.ndarray
+    demonstration: np.ndarray
+    linkage: np.ndarray
     transnational_decay: np.ndarray
     transnational_baseline: np.ndarray
-    weight_shared_threat: np.ndarray
+    weight_threat: np.ndarray
     weight_transnational: np.ndarray
     weight_values: np.ndarray
     weight_trust: np.ndarray
     weight_hub: np.ndarray
+    weight_commitment: np.ndarray
+    weight_hedge: np.ndarray
     weight_entrapment: np.ndarray
     weight_backlash: np.ndarray
     weight_partner_threat: np.ndarray
     cost_scale: np.ndarray
+    agreement_effect: np.ndarray
     dovish_penalty: np.ndarray
+    consensus_threat: np.ndarray
+    orientation_rate: np.ndarray
+    orientation_threat: np.ndarray
+    dovish_turn_rate: np.ndarray
+    calm_threshold: np.ndarray
+    dovish_jump: np.ndarray
+    reform_rate: np.ndarray
+    reform_threat: np.ndarray
+    reform_abandonment: np.ndarray
+    reform_barrier: np.ndarray
     build_rate: np.ndarray
     decay_rate: np.ndarray
     trust_memory: np.ndarray
+    institution_rate: np.ndarray
+    institution_erosion: np.ndarray
     alignment_rate: np.ndarray
     weight_encirclement: np.ndarray
     weight_alignment_threat: np.ndarray
+    alignment_cost: np.ndarray
     assertiveness_rate: np.ndarray
     assertiveness_encirclement: np.ndarray
 

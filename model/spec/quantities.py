@@ -1,18 +1,20 @@
 """Named quantities that scenario events set, add to or scale, and that conditions watch.
 
-Names are dotted paths: ``Japan.dovish``, ``Japan.constitution`` (a state switch),
-``world.terrorism``, ``floor.Japan.NATO.logistics`` (or ``.all``),
-``cooperation.Japan.NATO.exercises``, ``alignment.China.Russia``,
-``alignment_floor.China.Russia``, ``threat.Japan.China``, ``Japan.assertiveness``,
-``index.japan_nato``. This module is
-the one place that maps names to state arrays and knows each one's range.
+Names are dotted paths. Drivers (what scenario events are meant to move): actor
+attributes such as ``China.ambition``, ``China.growth``, ``Japan.dovish``,
+``United States.engagement``; ``world.terrorism``; ``rivalry.United States.China``;
+``agreement.Japan.NATO.information_sharing`` (or ``.all``); and the state switch
+``Japan.constitution``. Levels the dynamics produce (allowed for experiments, never
+in shipped scenarios): ``floor.Japan.NATO.logistics``, ``cooperation.Japan.NATO.exercises``,
+``alignment.China.Russia``, ``alignment_floor.China.Russia``, ``threat.Japan.China``,
+``Japan.assertiveness``. Conditions may also watch ``index.japan_nato``. This module is
+the one place that resolves names and knows each one's range; model/engines/schedule.py
+reads and writes the state arrays they name.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import numpy as np
 
 from model.spec.domains import CHANNELS, DOMAINS
 from model.spec.errors import did_you_mean
@@ -20,9 +22,13 @@ from model.spec.world import ACTOR_ATTRIBUTES, World
 
 DYNAMIC_ACTOR = {"assertiveness": "state: current assertiveness (moves toward ambition + encirclement)",
                  "constitution": "switch: the actor's constraint state, by name"}
-DYAD_KINDS = {"floor": "agreement floor per domain", "cooperation": "realised cooperation per domain",
-              "alignment": "counterbalancing alignment", "alignment_floor": "treaty floor of alignment",
+DYAD_KINDS = {"floor": "institutional floor per domain", "cooperation": "realised cooperation per domain",
+              "agreement": "agreements per domain (lower the cost of cooperating; of aligning for balancers)",
+              "rivalry": "rivalry between the two (symmetric)",
+              "alignment": "counterbalancing alignment", "alignment_floor": "institutional floor of alignment",
               "threat": "threat perceived by the first from the second"}
+PER_DOMAIN = ("floor", "cooperation", "agreement")
+LEVELS = {"floor", "cooperation", "alignment", "alignment_floor", "threat", "assertiveness"}  # outcomes, not drivers
 READ_ONLY_KINDS = {"index"}
 
 
@@ -75,7 +81,7 @@ def resolve(world: World, name: str, *, writable: bool = True) -> Quantity:
                                   f"this world defines: {', '.join(world.indices) or 'none'}")
         return Quantity(name, "index", field=key)
     if head in DYAD_KINDS:
-        want = 4 if head in ("floor", "cooperation") else 3
+        want = 4 if head in PER_DOMAIN else 3
         if len(parts) != want:
             shape = f"{head}.A.B.DOMAIN" if want == 4 else f"{head}.A.B"
             raise UnknownQuantity(f"'{name}' should look like {shape}")
@@ -107,79 +113,3 @@ def resolve(world: World, name: str, *, writable: bool = True) -> Quantity:
     known = list(world.actors) + ["world", "index"] + list(DYAD_KINDS)
     raise UnknownQuantity(f"unknown quantity '{name}'{did_you_mean(head, known)}; names start with an actor, "
                           f"'world', 'index', or one of {', '.join(DYAD_KINDS)}")
-
-
-def read(state, world: World, q: Quantity) -> np.ndarray:
-    """Current value of a quantity for every run: shape (R,)."""
-    if q.kind == "attribute":
-        return state.attrs[q.field][:, q.a]
-    if q.kind == "assertiveness":
-        return state.assertive[:, q.a]
-    if q.kind == "constitution":
-        return state.cstate[:, q.a].astype(np.float64)
-    if q.kind == "world":
-        return state.levels[:, q.a]
-    if q.kind == "index":
-        from model.engines.indices import index_values
-        return index_values(state, world)[q.field]
-    if q.kind == "threat":
-        return state.threat[:, q.a, q.b]
-    if q.kind == "alignment":
-        return state.align[:, q.a, q.b]
-    if q.kind == "alignment_floor":
-        return state.align_floor[:, q.a, q.b]
-    arr = state.floor if q.kind == "floor" else state.coop
-    if q.domain >= 0:
-        return arr[:, q.a, q.b, q.domain]
-    from model.rules.ordered import osum
-    return osum(arr[:, q.a, q.b, :], axis=1) / arr.shape[-1]
-
-
-def apply(state, q: Quantity, op: str, value: float, runs: np.ndarray) -> None:
-    """Set, add to or scale a quantity in the runs selected by the boolean mask ``runs``.
-
-    Results of add/scale stay inside the quantity's range (a bound is a bound of the
-    model, e.g. cooperation cannot exceed 1); switches only take ``set``.
-    """
-    if not runs.any():
-        return
-
-    def combine(old):
-        if op == "set":
-            new = np.full_like(old, value)
-        elif op == "add":
-            new = old + value
-        else:
-            new = old * value
-        return np.clip(new, q.low, q.high)
-
-    if q.kind == "constitution":
-        state.cstate[runs, q.a] = int(value)
-        return
-    if q.kind == "attribute":
-        col = state.attrs[q.field]
-        col[runs, q.a] = combine(col[runs, q.a])
-    elif q.kind == "assertiveness":
-        state.assertive[runs, q.a] = combine(state.assertive[runs, q.a])
-    elif q.kind == "world":
-        state.levels[runs, q.a] = combine(state.levels[runs, q.a])
-    elif q.kind in ("threat",):
-        state.threat[runs, q.a, q.b] = combine(state.threat[runs, q.a, q.b])
-    elif q.kind == "alignment":
-        new = combine(state.align[runs, q.a, q.b])
-        state.align[runs, q.a, q.b] = new
-        state.align[runs, q.b, q.a] = new
-    elif q.kind == "alignment_floor":
-        new = combine(state.align_floor[runs, q.a, q.b])
-        state.align_floor[runs, q.a, q.b] = state.align_floor[runs, q.b, q.a] = new
-        raised = np.maximum(state.align[runs, q.a, q.b], new)
-        state.align[runs, q.a, q.b] = state.align[runs, q.b, q.a] = raised
-    else:  # floor / cooperation: symmetric per domain
-        arr = state.floor if q.kind == "floor" else state.coop
-        doms = slice(None) if q.domain < 0 else slice(q.domain, q.domain + 1)
-        new = combine(arr[runs, q.a, q.b, doms])
-        arr[runs, q.a, q.b, doms] = new
-        arr[runs, q.b, q.a, doms] = new
-        if q.kind == "floor":
-            state.coop[runs, q.a, q.b, doms] = np.maximum(state.coop[runs, q.a, q.b, doms], new)
-            state.coop[runs, q.b, q.a, doms] = state.coop[runs, q.a, q.b, doms]

@@ -22,8 +22,8 @@ from model.spec.world import World, load_world, world_path
 from model.spec.yamlio import Located, load_mapping
 
 OPS = ("set", "add", "scale")
-_TOP = {"name", "description", "extends", "world", "horizon", "parameters", "events", "conditions"}
-_EVENT = {"date", "quantity", "label", "source", "note"} | set(OPS)
+_TOP = {"name", "description", "extends", "world", "horizon", "parameters", "events", "conditions", "remove"}
+_EVENT = {"date", "quantity", "label", "source", "note", "id"} | set(OPS)
 _CONDITION = {"name", "when", "quantity", "once", "label", "source", "note"} | set(OPS)
 _WHEN = {"quantity", "above", "below"}
 MAX_EXTENDS = 20
@@ -40,6 +40,7 @@ class Event:
     value: float
     label: str
     source: str
+    id: str = ""  # names the event, so that a scenario extending this one can ``remove`` it
 
 
 @dataclass(frozen=True)
@@ -164,88 +165,125 @@ def _resolve(world: World, name, file: str, line: int, where: str, writable=True
         raise InputError(file, line, where, str(exc)) from None
 
 
-def load_scenario(name_or_path: str | Path) -> Scenario:
-    """Read, merge (``extends``) and validate a scenario; raise InputError on any mistake."""
-    path = scenario_path(name_or_path)
-    chain = _chain(path)
-    world_ref, world_file, world_line = "default", str(path), None
-    start, end = 1990.0, 2040.0
-    params: dict[str, float] = {}
-    description = ""
+@dataclass
+class _Header:
+    """What a chain of scenario files says besides its events: world, horizon, parameters, description."""
+
+    world_ref: str = "default"
+    world_file: str = ""
+    world_line: int | None = None
+    start: float = 1990.0
+    end: float = 2040.0
+    parameters: dict[str, float] = field(default_factory=dict)
+    description: str = ""
+
+
+def _horizon(doc: Located, file: str, h: _Header) -> None:
+    hz = F.mapping(doc, "horizon", file)
+    F.check_keys(hz, file, {"start", "end"}, where="horizon.")
+    h.start = F.number(hz, "start", file, "horizon.", 1900.0, 2200.0, default=h.start)
+    h.end = F.number(hz, "end", file, "horizon.", 1900.0, 2200.0, default=h.end)
+    if h.end <= h.start:
+        raise InputError(file, hz.line, "horizon.end", f"end {h.end} must be after start {h.start}")
+    if not (on_grid(h.start) and on_grid(h.end)):
+        raise InputError(file, hz.line, "horizon", "start and end must fall on quarters (x.0, x.25, x.5, x.75)")
+
+
+def _header(chain: list[tuple[Path, Located]], path: Path) -> _Header:
+    h = _Header(world_file=str(path))
     for p, doc in chain:
         file = str(p)
         if "world" in doc:
-            world_ref = F.text(doc, "world", file)
-            world_file, world_line = file, doc.line_of("world")
-            world_ref = str(world_path(world_ref, p.parent))
+            h.world_ref = str(world_path(F.text(doc, "world", file), p.parent))
+            h.world_file, h.world_line = file, doc.line_of("world")
         if "horizon" in doc:
-            h = F.mapping(doc, "horizon", file)
-            F.check_keys(h, file, {"start", "end"}, where="horizon.")
-            start = F.number(h, "start", file, "horizon.", 1900.0, 2200.0, default=start)
-            end = F.number(h, "end", file, "horizon.", 1900.0, 2200.0, default=end)
-            if end <= start:
-                raise InputError(file, h.line, "horizon.end", f"end {end} must be after start {start}")
-            if not (on_grid(start) and on_grid(end)):
-                raise InputError(file, h.line, "horizon", "start and end must fall on quarters (x.0, x.25, x.5, x.75)")
+            _horizon(doc, file, h)
         pars = F.mapping(doc, "parameters", file)
         for key in pars:
-            params[key] = check_override(key, pars[key], file, pars.line_of(key), "parameters.")
-        description = F.text(doc, "description", file, default=description)
-    if not Path(world_ref).suffix:
-        world_ref = str(world_path(world_ref))
-    if not Path(world_ref).exists():
-        raise InputError(world_file, world_line, "world", f"no such world file '{world_ref}'")
-    world = load_world(world_ref)
-    steps = steps_between(start, end)
+            h.parameters[key] = check_override(key, pars[key], file, pars.line_of(key), "parameters.")
+        h.description = F.text(doc, "description", file, default=h.description)
+    return h
+
+
+def _event(ev: Located, file: str, where: str, world: World, h: _Header) -> Event:
+    F.check_keys(ev, file, _EVENT, required=("date", "quantity"), where=where)
+    date = F.number(ev, "date", file, where)
+    if not (h.start <= date < h.end):
+        raise InputError(file, ev.line_of("date"), where + "date",
+                         f"{date} is outside the horizon [{h.start}, {h.end})")
+    q = _resolve(world, ev["quantity"], file, ev.line_of("quantity"), where + "quantity")
+    op, raw, line = _op(ev, file, where)
+    value = _value(world, q, op, raw, file, line, where)
+    step = min(steps_between(h.start, h.end) - 1, event_step(h.start, date))
+    return Event(step, date, q, op, value, str(ev.get("label", "")), str(ev.get("source", "")),
+                 F.text(ev, "id", file, where, default=""))
+
+
+def _remove(events: list[Event], doc: Located, file: str) -> list[Event]:
+    """Drop inherited events named in ``remove:`` by their ids (each must exist, with a did-you-mean)."""
+    ids = F.sequence(doc, "remove", file)
+    known = [e.id for e in events if e.id]
+    gone = set()
+    for k, name in enumerate(ids):
+        if not isinstance(name, str) or name not in known:
+            raise InputError(file, ids.lines[k], "remove", f"no inherited event with id {name!r}"
+                                                           f"{did_you_mean(name, known)}; ids: {', '.join(known)}")
+        gone.add(name)
+    return [e for e in events if e.id not in gone]
+
+
+def _events(chain: list[tuple[Path, Located]], world: World, h: _Header) -> list[Event]:
     events: list[Event] = []
-    conditions: list[Condition] = []
     for p, doc in chain:
         file = str(p)
+        events = _remove(events, doc, file)
         items = F.sequence(doc, "events", file)
         for k in range(len(items)):
-            ev = F.item_mapping(items, k, file, "events")
-            where = f"events[{k}]."
-            F.check_keys(ev, file, _EVENT, required=("date", "quantity"), where=where)
-            date = F.number(ev, "date", file, where)
-            if not (start <= date < end):
-                raise InputError(file, ev.line_of("date"), where + "date",
-                                 f"{date} is outside the horizon [{start}, {end})")
-            q = _resolve(world, ev["quantity"], file, ev.line_of("quantity"), where + "quantity")
-            op, raw, line = _op(ev, file, where)
-            value = _value(world, q, op, raw, file, line, where)
-            step = min(steps - 1, event_step(start, date))
-            events.append(Event(step, date, q, op, value, str(ev.get("label", "")), str(ev.get("source", ""))))
-        items = F.sequence(doc, "conditions", file)
-        for k in range(len(items)):
-            c = F.item_mapping(items, k, file, "conditions")
-            where = f"conditions[{k}]."
-            F.check_keys(c, file, _CONDITION, required=("when", "quantity"), where=where)
-            when = F.mapping(c, "when", file, where, required=True)
-            F.check_keys(when, file, _WHEN, required=("quantity",), where=where + "when.")
-            sides = [s for s in ("above", "below") if s in when]
-            if len(sides) != 1:
-                raise InputError(file, when.line, where + "when", "give exactly one of above or below")
-            watch = _resolve(world, when["quantity"], file, when.line_of("quantity"), where + "when.quantity",
-                             writable=False)
-            threshold = F.number(when, sides[0], file, where + "when.")
-            q = _resolve(world, c["quantity"], file, c.line_of("quantity"), where + "quantity")
-            op, raw, line = _op(c, file, where)
-            value = _value(world, q, op, raw, file, line, where)
-            once = c.get("once", True)
-            if not isinstance(once, bool):
-                raise InputError(file, c.line_of("once"), where + "once", "must be true or false")
-            conditions.append(Condition(str(c.get("name", f"condition {k}")), watch, sides[0] == "above",
-                                        threshold, q, op, value, once))
+            ev = _event(F.item_mapping(items, k, file, "events"), file, f"events[{k}].", world, h)
+            if ev.id and any(e.id == ev.id for e in events):
+                raise InputError(file, items.lines[k], f"events[{k}].id", f"an event with id '{ev.id}' exists already")
+            events.append(ev)
     events.sort(key=lambda e: e.step)  # stable: file order within a quarter, parents first
-    h = hashlib.sha256()
+    return events
+
+
+def _condition(c: Located, k: int, file: str, world: World) -> Condition:
+    where = f"conditions[{k}]."
+    F.check_keys(c, file, _CONDITION, required=("when", "quantity"), where=where)
+    when = F.mapping(c, "when", file, where, required=True)
+    F.check_keys(when, file, _WHEN, required=("quantity",), where=where + "when.")
+    sides = [s for s in ("above", "below") if s in when]
+    if len(sides) != 1:
+        raise InputError(file, when.line, where + "when", "give exactly one of above or below")
+    watch = _resolve(world, when["quantity"], file, when.line_of("quantity"), where + "when.quantity",
+                     writable=False)
+    threshold = F.number(when, sides[0], file, where + "when.")
+    q = _resolve(world, c["quantity"], file, c.line_of("quantity"), where + "quantity")
+    op, raw, line = _op(c, file, where)
+    value = _value(world, q, op, raw, file, line, where)
+    once = F.flag(c, "once", file, where, default=True)
+    return Condition(str(c.get("name", f"condition {k}")), watch, sides[0] == "above", threshold, q, op, value, once)
+
+
+def load_scenario(name_or_path: str | Path) -> Scenario:
+    """Read, merge (``extends``, ``remove``) and validate a scenario; raise InputError on any mistake."""
+    path = scenario_path(name_or_path)
+    chain = _chain(path)
+    h = _header(chain, path)
+    world_ref = h.world_ref if Path(h.world_ref).suffix else str(world_path(h.world_ref))
+    if not Path(world_ref).exists():
+        raise InputError(h.world_file, h.world_line, "world", f"no such world file '{world_ref}'")
+    world = load_world(world_ref)
+    conditions = [_condition(F.item_mapping(items, k, str(p), "conditions"), k, str(p), world)
+                  for p, doc in chain for items in [F.sequence(doc, "conditions", str(p))] for k in range(len(items))]
+    digest = hashlib.sha256()
     for p, _ in chain:
-        h.update(p.read_bytes())
-    h.update(world.digest.encode())
-    last = chain[-1][1]
+        digest.update(p.read_bytes())
+    digest.update(world.digest.encode())
     return Scenario(
-        name=F.text(last, "name", str(path), default=path.stem), path=str(path), description=description,
-        world=world, start=start, end=end, parameters=params, events=events, conditions=conditions,
-        digest=h.hexdigest(),
+        name=F.text(chain[-1][1], "name", str(path), default=path.stem), path=str(path), description=h.description,
+        world=world, start=h.start, end=h.end, parameters=h.parameters, events=_events(chain, world, h),
+        conditions=conditions, digest=digest.hexdigest(),
     )
 
 

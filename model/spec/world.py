@@ -23,21 +23,24 @@ from model.spec.yamlio import Located, load_mapping
 
 # Actor attributes that events may change, with their allowed range.
 ACTOR_ATTRIBUTES: dict[str, tuple[float, float, str]] = {
-    "power": (0.0, 1.0, "aggregate power (share of the strongest actor's 1990 level, capped at 1)"),
+    "power": (0.0, 100.0, "aggregate power, relative to the United States in 1990 (no cap: relative power matters)"),
     "growth": (-0.1, 0.2, "power growth per year (fraction)"),
     "offense": (0.0, 1.0, "offensive military capability"),
     "ambition": (0.0, 1.0, "baseline assertiveness the actor returns to without encirclement"),
     "balancer": (0.0, 1.0, "propensity to counterbalance perceived encirclement by aligning"),
     "engagement": (0.0, 1.0, "engagement of the actor with its allies (1 = fully engaged, 0 = retrenched)"),
-    "dovish": (0.0, 1.0, "dovishness of the domestic orientation (0 = hawkish, 1 = pacifist)"),
-    "consensus": (0.0, 1.0, "internal consensus for out-of-area cooperation (NATO members can block)"),
+    "dovish": (0.0, 1.0, "dovishness of the government's orientation (0 = hawkish, 1 = pacifist); moves with "
+               "threat toward the lean"),
+    "lean": (0.0, 1.0, "the electorate's lean: the orientation a government drifts toward when not threatened"),
+    "consensus": (0.0, 1.0, "members' baseline consensus for out-of-area cooperation (threat raises it; members "
+                  "can block)"),
     "democracy": (0.0, 1.0, "democratic values score (shared values drive cooperation)"),
 }
 _ACTOR_KEYS = set(ACTOR_ATTRIBUTES) | {"name", "lat", "lon", "constraints", "agent_class", "label"}
-_RELATION_KEYS = {"between", "rivalry", "alliance", "cooperation", "floor", "alignment"}
+_RELATION_KEYS = {"between", "rivalry", "alliance", "cooperation", "floor", "alignment", "reach", "agreement"}
 _WORLD_KEYS = {"name", "description", "actors", "relations", "proximity_scale_km", "indices"}
 _DEFAULT_ATTR = {"power": 0.3, "growth": 0.0, "offense": 0.3, "ambition": 0.2, "balancer": 0.0,
-                 "engagement": 1.0, "dovish": 0.0, "consensus": 1.0, "democracy": 0.5}
+                 "engagement": 1.0, "dovish": 0.0, "lean": None, "consensus": 1.0, "democracy": 0.5}  # lean: dovish
 
 
 @dataclass
@@ -48,15 +51,18 @@ class World:
     path: str
     actors: tuple[str, ...]
     attributes: dict[str, np.ndarray]  # name -> (N,) initial values
-    proximity: np.ndarray  # (N, N) in [0, 1], 1 on the diagonal
-    rivalry: np.ndarray  # (N, N) symmetric, in [0, 1]
+    proximity: np.ndarray  # (N, N) in [0, 1], 1 on the diagonal: reach (capitals' distance, or a border)
+    rivalry: np.ndarray  # (N, N) symmetric, in [0, 1]: initial rivalry (events may change it)
     alliance: np.ndarray  # (N, N) symmetric, in [0, 1]
     cooperation0: np.ndarray  # (N, N, D) initial cooperation
-    floor0: np.ndarray  # (N, N, D) initial floors (treaties)
+    floor0: np.ndarray  # (N, N, D) initial institutional floors (alliances' standing institutions)
+    agreement0: np.ndarray  # (N, N, D) initial agreements (lower the cost of cooperating, or of aligning)
     alignment0: np.ndarray  # (N, N) initial counterbalancing alignment
     ceilings: np.ndarray  # (N, S, D) ceiling table per actor and constraint state
     states: tuple[tuple[str, ...], ...]  # constraint state names per actor
     state0: np.ndarray  # (N,) initial constraint state index
+    endogenous: np.ndarray  # (N,) bool: the constraint state moves by the reform hazard (model/rules/domestic.py)
+    last_state: np.ndarray  # (N,) index of the loosest constraint state
     agent_classes: tuple[str, ...]  # per actor; "" = the standard actor
     indices: dict[str, dict] = field(default_factory=dict)
     digest: str = ""
@@ -123,6 +129,7 @@ def load_world(path: str | Path) -> World:
     names: list[str] = []
     attrs = {k: [] for k in ACTOR_ATTRIBUTES}
     lat, lon, tables, states, state0, classes = [], [], [], [], [], []
+    moves: list[bool] = []
     for i in range(len(actors_doc)):
         a = F.item_mapping(actors_doc, i, file, "actors")
         F.check_keys(a, file, _ACTOR_KEYS, required=("name",), where="actors.")
@@ -134,7 +141,8 @@ def load_world(path: str | Path) -> World:
         names.append(name)
         where = f"actors[{name}]."
         for k, (lo, hi, _) in ACTOR_ATTRIBUTES.items():
-            attrs[k].append(F.number(a, k, file, where, lo, hi, default=_DEFAULT_ATTR[k]))
+            default = attrs["dovish"][-1] if k == "lean" else _DEFAULT_ATTR[k]
+            attrs[k].append(F.number(a, k, file, where, lo, hi, default=default))
         lat.append(F.number(a, "lat", file, where, -90, 90))
         lon.append(F.number(a, "lon", file, where, -180, 180))
         classes.append(F.text(a, "agent_class", file, where, default=""))
@@ -144,7 +152,7 @@ def load_world(path: str | Path) -> World:
                              f"known: {', '.join(k for k in POLICIES if k)}")
         cons = F.mapping(a, "constraints", file, where)
         if cons:
-            F.check_keys(cons, file, {"initial", "states"}, required=("initial", "states"),
+            F.check_keys(cons, file, {"initial", "states", "endogenous"}, required=("initial", "states"),
                          where=where + "constraints.")
             st = F.mapping(cons, "states", file, where + "constraints.", required=True)
             if not st:
@@ -155,10 +163,12 @@ def load_world(path: str | Path) -> World:
             tables.append(np.array(table))
             states.append(names_s)
             state0.append(names_s.index(init))
+            moves.append(F.flag(cons, "endogenous", file, where + "constraints.", default=False))
         else:
             tables.append(np.ones((1, len(DOMAINS))))
             states.append(("unconstrained",))
             state0.append(0)
+            moves.append(False)
     n = len(names)
     if n < 2:
         raise InputError(file, actors_doc.line, "actors", "a world needs at least two actors")
@@ -173,7 +183,10 @@ def load_world(path: str | Path) -> World:
     coop0 = np.zeros((n, n, len(DOMAINS)))
     floor0 = np.zeros((n, n, len(DOMAINS)))
     align0 = np.zeros((n, n))
+    agree0 = np.zeros((n, n, len(DOMAINS)))
+    border = np.zeros((n, n))
     rel = F.sequence(doc, "relations", file)
+    seen: dict[frozenset, int] = {}  # pair -> line of its first entry
     for r in range(len(rel)):
         item = F.item_mapping(rel, r, file, "relations")
         F.check_keys(item, file, _RELATION_KEYS, required=("between",), where="relations.")
@@ -187,14 +200,20 @@ def load_world(path: str | Path) -> World:
         i, j = names.index(pair[0]), names.index(pair[1])
         if i == j:
             raise InputError(file, item.line_of("between"), "relations.between", "an actor cannot relate to itself")
-        for key, arr in (("rivalry", rivalry), ("alliance", alliance), ("alignment", align0)):
+        if frozenset((i, j)) in seen:
+            raise InputError(file, item.line_of("between"), "relations.between",
+                             f"{pair[0]}–{pair[1]} is already listed at line {seen[frozenset((i, j))]}; "
+                             "give each pair once")
+        seen[frozenset((i, j))] = item.line_of("between")
+        for key, arr in (("rivalry", rivalry), ("alliance", alliance), ("alignment", align0), ("reach", border)):
             if key in item:
                 arr[i, j] = arr[j, i] = F.number(item, key, file, "relations.", 0.0, 1.0)
-        for key, arr in (("cooperation", coop0), ("floor", floor0)):
+        for key, arr in (("cooperation", coop0), ("floor", floor0), ("agreement", agree0)):
             if key in item:
                 v = _domain_values(item[key], file, item.line_of(key), f"relations.{key}")
                 arr[i, j] = arr[j, i] = v
     coop0 = np.maximum(coop0, floor0)
+    prox = np.maximum(prox, border)  # a border or a standing presence puts an actor within reach, wherever the capitals are
     smax = max(t.shape[0] for t in tables)
     ceil = np.ones((n, smax, len(DOMAINS)))
     for i, t in enumerate(tables):
@@ -216,7 +235,8 @@ def load_world(path: str | Path) -> World:
     return World(
         name=F.text(doc, "name", file, default=path.stem), path=file, actors=tuple(names),
         attributes={k: np.array(v) for k, v in attrs.items()}, proximity=prox, rivalry=rivalry,
-        alliance=alliance, cooperation0=coop0, floor0=floor0, alignment0=align0, ceilings=ceil,
-        states=tuple(states), state0=np.array(state0, dtype=np.int64), agent_classes=tuple(classes),
+        alliance=alliance, cooperation0=coop0, floor0=floor0, agreement0=agree0, alignment0=align0, ceilings=ceil,
+        states=tuple(states), state0=np.array(state0, dtype=np.int64), endogenous=np.array(moves, dtype=bool),
+        last_state=np.array([len(x) - 1 for x in states], dtype=np.int64), agent_classes=tuple(classes),
         indices=indices, digest=digest,
     )

@@ -1,0 +1,25 @@
+"""Institutionalisation (Keohane 1984): floors that sustained cooperation builds and disuse erodes.
+
+Each dyad's floor (per domain for cooperation; one for counterbalancing alignment)
+chases the realised level slowly and erodes slowly when what the sides want stays
+below it. Cooperation and alignment never fall below their floor. Agreements do not
+set floors: they lower costs (model/rules/preferences.py, counterbalancing.py).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.spec.parameters import Params
+
+
+def institutionalise(floor: np.ndarray, level: np.ndarray, goal: np.ndarray, params: Params) -> np.ndarray:
+    """F <- F + r_I (L - F) - r_E (F - G)^+ (level L >= F, goal G), any shape with the run axis first."""
+    shape, flat = floor.shape, (floor.shape[0], -1)  # a (R, everything) view: long inner loops
+    f, lv, g = floor.reshape(flat), level.reshape(flat), goal.reshape(flat)
+    unused = f - g
+    np.maximum(unused, 0.0, out=unused)
+    unused *= params.institution_erosion[:, None]
+    grown = f + params.institution_rate[:, None] * (lv - f)
+    grown -= unused
+    return grown.reshape(shape)
