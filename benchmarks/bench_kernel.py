@@ -118,8 +118,8 @@ def main() -> None:
     t_one = statistics.median(k for _, k in one)
     print(f"baseline scenario, default world ({n_act} actors, {steps} quarters), one run each (median of {reps})")
     print(f"  Mesa model : {t_mesa * 1e3:8.2f} ms/run   {n_act * steps / t_mesa:12,.0f} agent-steps/s")
-    print(f"  kernel R=1 : {t_one * 1e3:8.2f} ms/run   ratio Mesa/kernel {statistics.median(m / k for m, k in one):.2f}x "
-          "(median of pairs)")
+    ratio = statistics.median(m / k for m, k in one)
+    print(f"  kernel R=1 : {t_one * 1e3:8.2f} ms/run   ratio Mesa/kernel {ratio:.2f}x (median of pairs)")
     k_runs = 1000
     t_kernel = timed(lambda: kernel.run(specs(sc, k_runs))) / k_runs
     print(f"  kernel     : {t_kernel * 1e3:8.2f} ms/run   {n_act * steps / t_kernel:12,.0f} agent-steps/s "

@@ -213,7 +213,7 @@ def load_world(path: str | Path) -> World:
                 v = _domain_values(item[key], file, item.line_of(key), f"relations.{key}")
                 arr[i, j] = arr[j, i] = v
     coop0 = np.maximum(coop0, floor0)
-    prox = np.maximum(prox, border)  # a border or a standing presence puts an actor within reach, wherever the capitals are
+    prox = np.maximum(prox, border)  # a border or a standing presence puts an actor within reach
     smax = max(t.shape[0] for t in tables)
     ceil = np.ones((n, smax, len(DOMAINS)))
     for i, t in enumerate(tables):
