@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
+from experiments import plots
 from experiments.analysis.landscape_store import landscape_table, state_arrays
 from experiments.cli.main import main
-from experiments.plots import figures as plots
 from experiments.store.reader import load
 from model.engines import kernel
 from model.spec.runspec import RunSpec, parameters_for

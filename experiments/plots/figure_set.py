@@ -10,12 +10,24 @@ over its final name. See docs/figures.md.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
+from experiments.analysis.landscape_store import NEEDED, landscape_table
+from experiments.plots import select as Q
+from experiments.plots.blocs import blocs_chart
+from experiments.plots.difference import scenario_differences
+from experiments.plots.fan import fan_chart
+from experiments.plots.milestones import has_record, milestone_chart, record_end
+from experiments.plots.network import cooperation_network
+from experiments.plots.select import DEFAULT_DYAD
+from experiments.plots.sweep import parameter_heatmap, parameter_sweep
+from experiments.plots.threat import threat_heatmap, threat_lines
 from experiments.store.atomic import atomic_write
-from experiments.store.reader import columns, load, runs
+from experiments.store.reader import columns, load, metadata, runs
 from model.spec.domains import DOMAINS
 from model.spec.errors import InputError
 
@@ -38,70 +50,100 @@ def save_figure(fig, path: Path, fmt: str = "png", dpi: int = DPI) -> Path:
 
 
 def _safe(name: str) -> str:
+    """A name safe in a file name."""
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", str(name)).strip("_") or "x"
 
 
 def _date_slug(d: float) -> str:
+    """2014.5 -> "2014_5" (for file names)."""
     return f"{d:g}".replace(".", "_")
 
 
 # ------------------------------------------------------------------ loading only what a figure needs
+_OPS = {"==": lambda c, v: c == v, ">=": lambda c, v: c >= v, "<=": lambda c, v: c <= v,
+        "in": lambda c, v: c.isin(list(v))}
+
+
+def _filtered(df, filters):
+    """``filters`` applied in pandas too (a CSV store is read whole; Parquet parts are filtered on read)."""
+    keep = np.ones(len(df), dtype=bool)
+    for col, op, value in filters or []:
+        if col in df.columns:
+            c = df[col].astype(str) if isinstance(df[col].dtype, pd.CategoricalDtype) else df[col]
+            keep &= _OPS[op](c, value).to_numpy(dtype=bool)
+    return df if keep.all() else df[keep]
+
+
 def _load(root: Path, have: list[str], wanted: list[str], filters=None):
     """The store's rows (filtered when possible) with the wanted columns that exist."""
     cols = [c for c in dict.fromkeys(list(_IDS) + wanted) if c in have]
-    df = load(root, columns=cols, filters=filters)
+    df = _filtered(load(root, columns=cols, filters=filters), filters)
     if filters is not None and len(df) == 0:  # let the figure name what is missing
         df = load(root, columns=cols)
     return df
 
 
 class _Store:
-    """Lazy, cached loads of the slices each figure kind reads."""
+    """Lazy, cached loads of the slices each figure kind reads, and what the metadata says about them."""
 
     def __init__(self, root):
         self.root = Path(root)
         self.have = columns(self.root)
+        self.meta = metadata(self.root)
         self._cache: dict = {}
 
-    def dyad(self, a="Japan", b="NATO"):
-        key = ("dyad", a, b)
+    def _cached(self, key, make):
+        """``make()`` once per ``key``."""
         if key not in self._cache:
-            self._cache[key] = _load(self.root, self.have, ["actor_a", "actor_b", "domain", "cooperation",
-                                                            "japan_nato", "china_russia_alignment"],
-                                     [("actor_a", "==", a), ("actor_b", "==", b)])
+            self._cache[key] = make()
         return self._cache[key]
+
+    def indices(self) -> list[str]:
+        """The world indices of the store (metadata order), e.g. japan_nato, china_russia_alignment."""
+        return Q.index_names(self.have, self.meta)
+
+    def events(self) -> dict:
+        """Each scenario's events from the metadata (empty for older stores)."""
+        return self._cached("events", lambda: Q.scenario_events(self.meta))
+
+    def dates(self) -> np.ndarray:
+        """The simulated dates of the store."""
+        return self._cached("dates", lambda: np.unique(load(self.root, columns=["date"])["date"].to_numpy(float)))
+
+    def scenarios(self) -> list[str]:
+        """The scenarios of the store, in store order."""
+        return self._cached("scenarios", lambda: Q.scenarios_in(load(self.root, columns=["scenario"])))
+
+    def dyad(self, a=DEFAULT_DYAD[0], b=DEFAULT_DYAD[1]):
+        """One dyad's rows (every domain) with the world indices."""
+        wanted = ["actor_a", "actor_b", "domain", "cooperation", *self.indices()]
+        return self._cached(("dyad", a, b), lambda: _load(self.root, self.have, wanted,
+                                                          [("actor_a", "==", a), ("actor_b", "==", b)]))
 
     def threat(self):
-        if "threat" not in self._cache:
-            self._cache["threat"] = _load(self.root, self.have, ["actor_a", "actor_b", "domain", "threat_ab",
-                                                                 "threat_ba"], [("domain", "==", DOMAINS[0])])
-        return self._cache["threat"]
+        """Both directions of threat for every dyad (one domain row each: threat is the same on all)."""
+        wanted = ["actor_a", "actor_b", "domain", "threat_ab", "threat_ba"]
+        return self._cached("threat", lambda: _load(self.root, self.have, wanted, [("domain", "==", DOMAINS[0])]))
 
     def at(self, date: float):
-        key = ("at", date)
-        if key not in self._cache:
-            self._cache[key] = _load(self.root, self.have, ["actor_a", "actor_b", "domain", "cooperation",
-                                                            "power_a", "power_b"],
-                                     [("date", ">=", date - 0.25), ("date", "<=", date + 0.25)])
-        return self._cache[key]
+        """Cooperation and power of every dyad within a quarter of ``date``."""
+        wanted = ["actor_a", "actor_b", "domain", "cooperation", "power_a", "power_b"]
+        return self._cached(("at", date), lambda: _load(self.root, self.have, wanted,
+                                                        [("date", ">=", date - 0.25), ("date", "<=", date + 0.25)]))
 
-    def blocs(self, step_years: float = 1.0):
-        """The landscape minimum of every run at every ``step_years`` (experiments.analysis.landscape_store)."""
-        key = ("blocs", step_years)
-        if key not in self._cache:
-            from experiments.analysis.landscape_store import NEEDED, landscape_table
-            probe = _load(self.root, self.have, ["date"])
-            dates = np.unique(probe["date"].to_numpy(dtype=float))
-            lo = dates.min()
-            keep = [float(d) for d in dates if abs((d - lo) / step_years - round((d - lo) / step_years)) < 1e-9]
-            df = _load(self.root, self.have, NEEDED, [("date", "in", keep)])
-            self._cache[key] = landscape_table(df)
-        return self._cache[key]
+    def blocs(self, scenarios: list[str], step_years: float = 1.0):
+        """The landscape minimum of every run of ``scenarios`` at every ``step_years`` (landscape_store)."""
+        def make():
+            dates = self.dates()
+            off = (dates - dates.min()) / step_years
+            keep = [float(d) for d, k in zip(dates, off) if abs(k - round(k)) < 1e-9]
+            return landscape_table(_load(self.root, self.have, NEEDED, [("date", "in", keep),
+                                                                        ("scenario", "in", list(scenarios))]))
+        return self._cached(("blocs", tuple(scenarios), step_years), make)
 
     def runs(self):
-        if "runs" not in self._cache:
-            self._cache["runs"] = runs(self.root)
-        return self._cache["runs"]
+        """One row per run: ids, parameter values, status."""
+        return self._cached("runs", lambda: runs(self.root))
 
 
 # ------------------------------------------------------------------ building
@@ -113,104 +155,144 @@ def _dense(df) -> bool:
     return df["date"].nunique() >= MIN_DATES
 
 
+@dataclass
+class _Ask:
+    """What ``alliance plot`` asked for; ``strict`` when one kind was named (so inapplicable is an error)."""
+
+    where: str
+    strict: bool
+    scenarios: list | None
+    date: float | None
+    baseline: str
+    params: list | None
+    domain: str | None
+    observer: str
+
+
+def _fans(st: _Store, o: _Ask) -> list:
+    """A fan chart (and overlay) per world index, or of one Japan–NATO domain with ``--domain``."""
+    df = st.dyad()
+    names = Q.pick_scenarios(df, o.scenarios, o.where, o.baseline)
+    if o.domain is not None:
+        specs = [(f"fan_{_safe(DEFAULT_DYAD[0])}_{_safe(DEFAULT_DYAD[1])}_{_safe(o.domain)}".lower(),
+                  {"dyad": DEFAULT_DYAD, "domain": o.domain})]
+    else:
+        specs = [(f"fan_{_safe(i)}", {"outcome": i}) for i in st.indices()] or \
+            [(f"fan_{_safe(DEFAULT_DYAD[0])}_{_safe(DEFAULT_DYAD[1])}".lower(), {"dyad": DEFAULT_DYAD})]
+    out = []
+    for stem, kw in specs:
+        common = {"scenarios": names, "baseline": o.baseline, "events": st.events(), "source": o.where} | kw
+        out.append((stem, fan_chart(df, **common)))
+        if len(names) > 1:
+            out.append((f"{stem}_overlay", fan_chart(df, overlay=True, **common)))
+    return out
+
+
+def _differences(st: _Store, o: _Ask) -> list:
+    """Each scenario minus the baseline, all on one shared y limit."""
+    df = st.dyad()
+    have = Q.scenarios_in(df)
+    if o.baseline not in have:
+        if o.strict:
+            Q.pick_scenarios(df, [o.baseline], o.where)  # raises, naming the baseline
+        return []
+    others = [s for s in (o.scenarios or have) if s != o.baseline]
+    if not others:
+        if o.strict:
+            raise InputError(o.where, None, "scenario", f"only the baseline '{o.baseline}' is in the results; "
+                             "give --scenario NAME of another scenario to compare")
+        return []
+    figs = scenario_differences(df, o.baseline, others, indices=st.indices(), events=st.events(), source=o.where)
+    return [(f"difference_{_safe(s)}", fig) for s, fig in figs]
+
+
+def _threats(st: _Store, o: _Ask) -> list:
+    """The threat heatmap and, with full trajectories, the observer's threat lines."""
+    tdf = st.threat()
+    scen = (o.scenarios or [None])[0]
+    out = [("threat_heatmap", threat_heatmap(tdf, scenario=scen, source=o.where))]
+    actors = Q.actors(tdf) if "actor_a" in tdf.columns else []
+    if (o.observer in actors and _dense(tdf)) or o.strict:
+        out.append((f"threat_lines_{_safe(o.observer).lower()}",
+                    threat_lines(tdf, o.observer, scenario=scen, events=st.events(), source=o.where)))
+    return out
+
+
+def _network(st: _Store, o: _Ask) -> list:
+    """The cooperation network at the asked date (2025, else the last simulated date)."""
+    d = o.date
+    if d is None:  # 2025 when simulated, else the last simulated date
+        lo, hi = float(st.dates().min()), float(st.dates().max())
+        d = DEFAULT_DATE if lo <= DEFAULT_DATE <= hi else hi
+    fig = cooperation_network(st.at(d), d, (o.scenarios or [None])[0], source=o.where)
+    return [(f"network_{_date_slug(d)}", fig)]
+
+
+def _milestones(st: _Store, o: _Ask) -> list:
+    """The indices with a historical record against it, when the store covers the record."""
+    df = st.dyad()
+    recs = [i for i in st.indices() if has_record(i) and i in df.columns]
+    ok = bool(recs) and _dense(df) and float(df["date"].min()) < max(record_end(i) for i in recs)
+    if not (ok or o.strict):
+        return []
+    return [("milestones", milestone_chart(df, (o.scenarios or [None])[0], indices=recs or None,
+                                           events=st.events(), source=o.where))]
+
+
+def _blocs(st: _Store, o: _Ask) -> list:
+    """Blocs over time for the asked scenarios, else the baseline and sco_counterbalancing."""
+    have = st.scenarios()
+    chosen = o.scenarios or [s for s in (o.baseline, "sco_counterbalancing") if s in have] or have[:1]
+    table = st.blocs(chosen)
+    return [(f"blocs_{_safe(s)}", blocs_chart(table, s, events=st.events(), source=o.where)) for s in chosen]
+
+
+def _sweeps(st: _Store, o: _Ask) -> list:
+    """The first world index against the varying (or asked) parameters, and their heatmap."""
+    runs_df = st.runs()
+    chosen = list(o.params or (Q.varying_parameters(runs_df) if len(runs_df) else []))
+    if not chosen:
+        if o.strict:
+            raise InputError(o.where, None, "--param", "no parameter varies across the runs of this store; "
+                             "name one with --param NAME")
+        return []
+    sdf = st.dyad()
+    outcome = (st.indices() or ["cooperation"])[0]
+    d = DEFAULT_DATE if o.date is None else o.date
+    out = [(f"sweep_{_safe(outcome)}", parameter_sweep(sdf, runs_df, chosen if len(chosen) > 1 else chosen[0],
+                                                       outcome, d, scenario=o.scenarios, source=o.where))]
+    if len(chosen) >= 2:
+        px, py = chosen[:2]
+        out.append((f"sweep_heatmap_{_safe(px)}_{_safe(py)}",
+                    parameter_heatmap(sdf, runs_df, px, py, outcome, d, scenario=(o.scenarios or [None])[0],
+                                      source=o.where)))
+    return out
+
+
+BUILDERS = {"fan": _fans, "difference": _differences, "threat": _threats, "network": _network,
+            "milestones": _milestones, "blocs": _blocs, "sweep": _sweeps}
+
+
 def build_figures(store_dir, kind: str = "all", *, scenarios=None, date: float | None = None,
                   baseline: str | None = None, params=None, domain: str | None = None,
                   observer: str = "Japan") -> list[tuple[str, object]]:
     """(file stem, Figure) pairs for one kind, or the standard set for ``all``.
 
     With ``all`` a family that does not apply to the store (no baseline to difference
-    against, no varying parameter to sweep, no Japan–NATO milestone period, only a few
+    against, no varying parameter to sweep, no index with a historical record, only a few
     summary dates for the threat lines and the milestone chart) is skipped; asked for by
     name, it is drawn or raises an InputError.
     """
-    from experiments.plots import figures as P
     if kind not in KINDS:
         raise InputError("--kind", None, "kind", f"unknown kind '{kind}' (use one of {', '.join(KINDS)})")
     st = _Store(store_dir)
-    where = str(store_dir)
-    strict = kind != "all"
-    base = baseline or P.BASELINE
+    ask = _Ask(str(store_dir), kind != "all", scenarios, date, baseline or Q.BASELINE, params, domain, observer)
+    if ask.scenarios:  # name a missing scenario before anything is drawn
+        Q.pick_scenarios(pd.DataFrame({"scenario": st.scenarios()}), ask.scenarios, ask.where)
     out: list[tuple[str, object]] = []
-    want = (lambda k: kind in (k, "all"))
-
-    dyad_df = None
-    if any(want(k) for k in ("fan", "difference", "milestones")):
-        dyad_df = st.dyad()
-        names = P._pick_scenarios(dyad_df, scenarios, where)
-
-    if want("fan"):
-        label = "japan_nato" if domain is None else f"japan_nato_{_safe(domain)}"
-        out.append((f"fan_{label}", P.fan_chart(dyad_df, scenarios=names, domain=domain, source=where)))
-        if len(names) > 1:
-            out.append((f"fan_{label}_overlay", P.fan_chart(dyad_df, scenarios=names, domain=domain, overlay=True,
-                                                            source=where)))
-
-    if want("difference"):
-        have = P.scenarios_in(dyad_df)
-        if base not in have:
-            if strict:
-                P._pick_scenarios(dyad_df, [base], where)  # raises, naming the baseline
-        else:
-            others = [s for s in (scenarios or have) if s != base]
-            if not others and strict:
-                raise InputError(where, None, "scenario", f"only the baseline '{base}' is in the results; "
-                                 "give --scenario NAME of another scenario to compare")
-            for s in others:
-                P._pick_scenarios(dyad_df, [s], where)
-                out.append((f"difference_{_safe(s)}", P.scenario_difference(dyad_df, base, s, source=where)))
-
-    if want("threat"):
-        tdf = st.threat()
-        scen = (scenarios or [None])[0]
-        out.append(("threat_heatmap", P.threat_heatmap(tdf, scenario=scen, source=where)))
-        actors = P._actors(tdf) if "actor_a" in tdf.columns else []
-        if (observer in actors and _dense(tdf)) or strict:
-            out.append((f"threat_lines_{_safe(observer).lower()}",
-                        P.threat_lines(tdf, observer, scenario=scen, source=where)))
-
-    if want("network"):
-        d = date
-        if d is None:  # 2025 when simulated, else the last simulated date
-            probe = st.dyad() if dyad_df is not None else st.threat()
-            lo, hi = float(probe["date"].min()), float(probe["date"].max())
-            d = DEFAULT_DATE if lo <= DEFAULT_DATE <= hi else hi
-        ndf = st.at(d)
-        out.append((f"network_{_date_slug(d)}", P.cooperation_network(ndf, d, (scenarios or [None])[0],
-                                                                        source=where)))
-
-    if want("milestones"):
-        ok = {"japan_nato", "china_russia_alignment"} <= set(dyad_df.columns) and \
-            float(dyad_df["date"].min()) < 2025.0 and _dense(dyad_df)
-        if ok or strict:
-            out.append(("milestones", P.milestone_chart(dyad_df, (scenarios or [None])[0], source=where)))
-
-    if want("blocs"):
-        table = st.blocs()
-        have = P.scenarios_in(table)
-        chosen = scenarios or [s for s in (P.BASELINE, "sco_counterbalancing") if s in have] or have[:1]
-        for s in chosen:
-            out.append((f"blocs_{_safe(s)}", P.blocs_chart(table, s, source=where)))
-
-    if want("sweep"):
-        runs_df = st.runs()
-        varying = P.varying_parameters(runs_df) if len(runs_df) else []
-        chosen = list(params or varying)
-        if not chosen:
-            if strict:
-                raise InputError(where, None, "--param", "no parameter varies across the runs of this store; "
-                                 "name one with --param NAME")
-        else:
-            sdf = st.dyad()
-            d = DEFAULT_DATE if date is None else date
-            sc = scenarios
-            out.append(("sweep_japan_nato", P.parameter_sweep(sdf, runs_df, chosen if len(chosen) > 1 else
-                                                              chosen[0], "japan_nato", d, scenario=sc,
-                                                              source=where)))
-            if len(chosen) >= 2:
-                px, py = chosen[:2]
-                out.append((f"sweep_heatmap_{_safe(px)}_{_safe(py)}",
-                            P.parameter_heatmap(sdf, runs_df, px, py, "japan_nato", d,
-                                                scenario=(scenarios or [None])[0], source=where)))
+    for k, build in BUILDERS.items():
+        if kind in (k, "all"):
+            out += build(st, ask)
     return out
 
 

@@ -18,6 +18,7 @@ matplotlib.use("Agg")  # never a GUI backend; harmless when already set
 
 from matplotlib.figure import Figure  # noqa: E402
 
+from model.engines.tidy import index_columns  # noqa: E402
 from model.spec.domains import DOMAINS  # noqa: E402
 from model.spec.provenance import package_version  # noqa: E402
 
@@ -47,7 +48,9 @@ EXTRA_ACTOR_COLOURS = [_O["sky_blue"], _O["black"], _O["yellow"], "#999999"]
 GREY = "#555555"
 SEQUENTIAL = "viridis"   # threat heatmaps
 OUTCOME_MAP = "cividis"  # parameter heatmaps
-BAND_ALPHA = {"90": 0.16, "50": 0.34}
+BAND_ALPHA = {"90": 0.2, "50": 0.38}
+EVENT_COLOUR = "#8c8c8c"  # ticks at the dates of a scenario's events
+OWN_EVENT_COLOUR = _O["black"]  # lines at the events the baseline does not have
 
 
 def actor_colour(name: str, index: int = 0) -> str:
@@ -66,8 +69,6 @@ YEAR_LABEL = "year"
 THREAT_LABEL = "perceived threat (0–1)"
 UNITS = {
     "cooperation": COOPERATION_LABEL,
-    "japan_nato": "Japan–NATO cooperation index (0–1)",
-    "china_russia_alignment": "China–Russia alignment (0–1)",
     "alignment": "alignment (0–1)",
     "ceiling_ab": "cooperation ceiling (0–1)",
     "ceiling_ba": "cooperation ceiling (0–1)",
@@ -97,12 +98,60 @@ def domain_name(domain: str | None) -> str:
     return _DOMAIN_NAMES.get(str(domain), str(domain).replace("_", " "))
 
 
+# Nicer names for the default world's indices; any other index gets a name derived from its own.
+INDEX_LABELS = {
+    "japan_nato": "Japan–NATO cooperation index",
+    "china_russia_alignment": "China–Russia alignment",
+}
+ACRONYMS = {"nato", "us", "usa", "uk", "eu", "un", "sco", "asean", "aukus", "quad", "prc", "rok", "dprk", "csto"}
+
+
+def _word(token: str) -> str:
+    """A name part: acronyms upper case, other words capitalised."""
+    return token.upper() if token in ACRONYMS else token.capitalize()
+
+
+def _leading_actors(tokens: list[str], actors) -> tuple[list[str], list[str]]:
+    """Actor names spelled by the first tokens (longest match first), and the tokens left."""
+    names = {str(a).lower().replace(" ", "_"): str(a) for a in actors}
+    found, i = [], 0
+    while i < len(tokens) and len(found) < 2:
+        j = next((j for j in range(len(tokens), i, -1) if "_".join(tokens[i:j]) in names), None)
+        if j is None:
+            break
+        found.append(names["_".join(tokens[i:j])])
+        i = j
+    return found, tokens[i:]
+
+
+def index_label(name: str, actors=()) -> str:
+    """Readable name of a world index: "japan_nato" -> "Japan–NATO cooperation index",
+    "korea_nato" -> "Korea–NATO index", "china_russia_alignment" -> "China–Russia alignment".
+
+    The first two words (or the first two of ``actors`` the name spells) are the pair.
+    """
+    if name in INDEX_LABELS:
+        return INDEX_LABELS[name]
+    tokens = str(name).lower().split("_")
+    pair, rest = _leading_actors(tokens, actors)
+    if len(pair) < 2:
+        if len(tokens) < 2:
+            return str(name).replace("_", " ")
+        pair, rest = [_word(t) for t in tokens[:2]], tokens[2:]
+    return f"{pair[0]}–{pair[1]} " + (" ".join(rest) if rest else "index")
+
+
 def outcome_label(outcome: str) -> str:
-    """Axis label with unit for a tidy-table column."""
-    return UNITS.get(outcome, outcome.replace("_", " "))
+    """Axis label with unit for a tidy-table column (world indices are 0–1)."""
+    if outcome in UNITS:
+        return UNITS[outcome]
+    if index_columns([outcome]):
+        return f"{index_label(outcome)} (0–1)"
+    return outcome.replace("_", " ")
 
 
 def runs_text(n: int) -> str:
+    """The run count for titles: "n = 20 runs" (or "n = 1 run")."""
     return f"n = {n} run" + ("" if n == 1 else "s")
 
 
