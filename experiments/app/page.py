@@ -1,384 +1,411 @@
-"""Interactive page: a Mesa SolaraViz dashboard for one run of a scenario.
+"""Interactive page: one run of a scenario, quarter by quarter, beside its baseline (``alliance viz``).
 
-Start it with ``alliance viz`` (or ``solara run experiments/viz.py``). The sidebar is
-Mesa's SolaraViz: Reset / Play / Step, the play and render intervals, and the model
-parameters generated here (scenario picker, seed, one slider per registry parameter).
-Changed parameters take effect on Reset, as everywhere in SolaraViz. The main area
-shows the current index values (as text, with stable CSS classes the browser test
-reads), the index time series with the scenario's events, cooperation by domain for a
-chosen dyad, the threat-perception heatmap, the cooperation network and the events list.
+A Solara app around the Mesa model (:class:`~model.engines.mesa_model.AllianceModel`). The
+sidebar holds the run controls (Reset, Play/Pause, Step, Export), the scenario, seed and
+comparison settings, and the registry's parameters grouped by rule. Scenario, seed,
+parameters and added events apply on Reset (the page says when changes are waiting);
+what is shown (baseline, band, dyad) applies at once. The main area shows the readout,
+the index time series with the baseline and the paired difference, cooperation by domain,
+threat, the network, and the scenario's events with the editor that adds events.
 
-The run shown is replication 0 of ``alliance run SCENARIO --seed SEED``: the page builds
-an :class:`~model.engines.mesa_model.AllianceModel` with ``master=SEED, identity=(0,)``.
-
-The main area is laid out with plain Solara rows and columns instead of SolaraViz's
-draggable grid (``components=[]``): the grid loads a JavaScript library from a CDN at
-page load, so it stays empty on machines without internet access.
+The run shown is replication 0 of ``alliance run SCENARIO --seed SEED``. The model steps
+only inside :class:`~experiments.app.session.Run` (under a lock, in Play's worker
+thread); the readout and figures draw complete snapshots. Mesa's SolaraViz component is
+not used: its controls count steps instead of dates, its Play shows a disabled pause
+button at the horizon and its components read the model while it steps.
 """
 
 from __future__ import annotations
 
 import html
-import inspect
-import io
-import itertools
-import math
 import threading
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
-import numpy as np
 import solara
 import solara.lab
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from mesa.visualization import Slider, SolaraViz
-from mesa.visualization.utils import update_counter
 
-from model.engines.mesa_model import AllianceModel
-from model.spec.domains import DOMAINS
+from experiments.app import compare, inputs, library
+from experiments.app.editing import EDITOR, EventDraft, event_of, quantity_names, scenario_yaml
+from experiments.app.export import export_zip, file_name
+from experiments.app.figures import COLOURS, Picture, render_all
+from experiments.app.pacing import Player
+from experiments.app.session import Run, Settings
+from experiments.app.snapshot import View
 from model.spec.errors import InputError
-from model.spec.parameters import REGISTRY, Parameter
-from model.spec.scenario import load_scenario, shipped
+from model.spec.runspec import parameters_for
+from model.spec.scenario import OPS, Scenario
 
 DEFAULT_SCENARIO = "historical_baseline"
 TITLE = "Japan–NATO cooperation: one run"
-_SERIALS = itertools.count()
-COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
+STEP_SIZES = {"1 quarter": 1, "1 year": 4, "5 years": 20}
 
 
 def scenario_names() -> list[str]:
-    """The shipped scenarios, by name (the values of the scenario picker)."""
-    return [p.stem for p in shipped()]
+    return library.names()
 
 
-def parse_seed(value) -> int:
-    """The master seed typed in the seed field: a whole number >= 0."""
-    text = str(value).strip()
+def scenario_values(name: str) -> dict[str, float]:
+    """Every parameter's value in a shipped scenario (registry default unless the scenario sets it)."""
+    return parameters_for(library.scenario(name))
+
+
+def quantities_of(name: str) -> list[str]:
+    """The quantities events may change in the scenario's world (the editor's suggestions)."""
+    return _quantities(name, library.scenario(name).world.digest)
+
+
+@lru_cache(maxsize=16)
+def _quantities(name: str, world_digest: str) -> list[str]:
+    return quantity_names(library.scenario(name).world)
+
+
+# ---------------------------------------------------------------- the sidebar's settings, before Reset
+@dataclass(frozen=True)
+class Draft:
+    """The settings as edited in the sidebar and the events editor; Reset starts a run with them."""
+
+    scenario: str = DEFAULT_SCENARIO
+    seed: str = "0"
+    overrides: tuple[tuple[str, float], ...] = ()
+    events: tuple[EventDraft, ...] = ()
+
+    @staticmethod
+    def of(s: Settings) -> Draft:
+        return Draft(s.scenario, str(s.seed), s.overrides, s.events)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A draft checked as a scenario file would be: the settings to run, or what is wrong (by field)."""
+
+    settings: Settings | None
+    scenario: Scenario | None
+    errors: dict[str, str]
+
+
+def editor_message(exc: InputError) -> str:
+    k, where = event_of(exc)
+    return f"added event {k + 1}, {where}: {exc.message}" if k is not None else f"{exc.field}: {exc.message}"
+
+
+@lru_cache(maxsize=64)
+def check(draft: Draft) -> Checked:
+    """The draft checked (cached: several components ask about the same draft)."""
+    errors, seed = {}, 0
     try:
-        seed = int(text)
-    except ValueError:
-        raise InputError("seed field", None, "seed", f"must be a whole number, got {text!r}") from None
-    if seed < 0:
-        raise InputError("seed field", None, "seed", f"must be 0 or more, got {seed}")
-    return seed
+        seed = inputs.parse_seed(draft.seed)
+    except InputError as exc:
+        errors["seed"] = f"The seed {exc.message}"
+    settings = Settings(draft.scenario, seed, draft.overrides, draft.events)
+    scenario = None
+    try:
+        scenario = settings.compile()
+    except InputError as exc:
+        errors["events" if exc.file == EDITOR else "scenario"] = editor_message(exc) if exc.file == EDITOR else str(exc)
+    return Checked(None if errors else settings, scenario, errors)
 
 
-def slider_step(p: Parameter) -> float:
-    """The coarsest power-of-ten step (at most 1/100 of the range) with low and default on the grid."""
-    span = p.high - p.low
-    step = 10.0 ** math.floor(math.log10(span / 100.0))
-    while step > 1e-6:
-        if all(abs(v / step - round(v / step)) < 1e-6 for v in (p.low, p.default)):
-            return step
-        step /= 10.0
-    return step
-
-
-def slider_label(p: Parameter) -> str:
-    return f"{p.name} [{p.low:g}–{p.high:g}] ({p.unit})"
-
-
-def model_params() -> dict:
-    """SolaraViz ``model_params``: scenario picker, seed field, a slider per registry parameter."""
-    out: dict = {
-        "scenario_name": {"type": "Select", "value": DEFAULT_SCENARIO, "values": scenario_names(),
-                          "label": "Scenario"},
-        "seed": {"type": "InputText", "value": "0", "label": "Seed (whole number; Enter to confirm)"},
-    }
-    for p in REGISTRY.values():
-        out[p.name] = Slider(slider_label(p), value=p.default, min=p.low, max=p.high, step=slider_step(p),
-                             dtype=float)
+def changes(draft: Draft, applied: Settings) -> list[str]:
+    """What Reset would change, in words."""
+    out = []
+    if draft.scenario != applied.scenario:
+        out.append(f"scenario {applied.scenario} → {draft.scenario}")
+    if draft.seed.strip() != str(applied.seed):
+        out.append(f"seed {applied.seed} → {draft.seed.strip()[:24]}")
+    old, new = dict(applied.overrides), dict(draft.overrides)
+    values = scenario_values(draft.scenario) if draft.scenario in scenario_names() else {}
+    for name in sorted(set(old) | set(new)):
+        if old.get(name) != new.get(name):
+            out.append(f"{name} {old.get(name, values.get(name, float('nan'))):g} → "
+                       f"{new.get(name, values.get(name, float('nan'))):g}")
+    if draft.events != applied.events:
+        out.append(f"added events: {len(applied.events)} → {len(draft.events)}")
     return out
 
 
-class VizModel(AllianceModel):
-    """An AllianceModel built from what SolaraViz passes: scenario name, seed and parameter values.
-
-    A slider left at its registry default leaves the scenario's own value (if it sets one)
-    in force; a moved slider overrides it. ``overrides`` holds the values actually applied.
-    A seed that is not a whole number >= 0 (the one free-text field) does not raise, which
-    would replace the page by a traceback: the model is built with seed 0 but does not run
-    (``running`` is False) and ``input_error`` says why, for the page to show.
-    """
-
-    def __init__(self, scenario_name: str = DEFAULT_SCENARIO, seed: int | str = 0, **parameters: float):
-        names = scenario_names()
-        if scenario_name not in names:
-            raise InputError("scenario picker", None, "scenario_name",
-                             f"unknown scenario '{scenario_name}'; shipped: {', '.join(names)}")
-        try:
-            master, error = parse_seed(seed), None
-        except InputError as exc:
-            master, error = 0, f"the seed {exc.message}"
-        overrides = {}
-        for name, value in parameters.items():
-            if name not in REGISTRY:
-                raise InputError("model_params", None, name, "unknown parameter")
-            p = REGISTRY[name]
-            value = float(value)
-            why = p.check(value)
-            if why:
-                raise InputError("model_params", None, name, why)
-            if not math.isclose(value, p.default, rel_tol=0.0, abs_tol=1e-12):
-                overrides[name] = value
-        super().__init__(load_scenario(scenario_name), master=master, identity=(0,), parameters=overrides)
-        self.serial = next(_SERIALS)  # tells models apart (unlike id(), never reused)
-        self.scenario_name = scenario_name
-        self.master_seed = master
-        self.overrides = overrides
-        self.input_error = error
-        if error:
-            self.running = False
-        # SolaraViz's Step runs "render interval" steps without looking at ``running`` in between;
-        # stop at the horizon instead of running past it (Mesa installs ``step`` per instance).
-        mesa_step = self.step
-
-        def step() -> None:
-            if self.running:
-                mesa_step()
-
-        self.step = step
-
-
-# SolaraViz reads the model's __init__ signature to check parameter names and to decide what
-# to pass on Reset: list every registry parameter (and no ``scenario``/``**kwargs``, for which
-# it would pass a Mesa Scenario object).
-VizModel.__init__.__signature__ = inspect.Signature(
-    [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD),
-     inspect.Parameter("scenario_name", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=DEFAULT_SCENARIO),
-     inspect.Parameter("seed", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=0)]
-    + [inspect.Parameter(p.name, inspect.Parameter.KEYWORD_ONLY, default=p.default) for p in REGISTRY.values()])
-
-
-# ---------------------------------------------------------------- what the page shows, as plain data
 @dataclass(frozen=True)
-class View:
-    """A copy of what the figures need from the model at one quarter (safe to draw in another thread)."""
+class State:
+    """The page's reactive state, shared by its components."""
 
-    scenario: str
-    start: float
-    end: float
-    quarter: int
-    date: float
-    actors: tuple[str, ...]
-    index_labels: dict[str, str]  # reporter name -> label
-    indices: dict[str, np.ndarray]  # reporter name -> values for quarters 0..quarter
-    events: tuple[tuple[float, str], ...]  # (date, label)
-    coop: np.ndarray  # (N, N, D)
-    ceiling: np.ndarray  # (N, N, D)
-    threat: np.ndarray  # (N, N)
-    align: np.ndarray  # (N, N)
-    power: np.ndarray  # (N,)
-    dyad: tuple[int, int]
+    run: solara.Reactive  # Run
+    draft: solara.Reactive  # Draft
+    tick: solara.Reactive  # int: bumped when the run has a new snapshot
+    playing: solara.Reactive  # bool
+    pause_ms: solara.Reactive  # int
+    step: solara.Reactive  # key of STEP_SIZES
+    dyad: solara.Reactive  # str "A–B"
+    baseline: solara.Reactive  # str | None (None: what the run's scenario extends)
+    band_on: solara.Reactive  # bool
+    band_seeds: solara.Reactive  # int
+    player: Player
 
-    @property
-    def dates(self) -> np.ndarray:
-        return self.start + np.arange(self.quarter + 1) / 4.0
+    def bump(self) -> None:
+        self.tick.set(self.player.publish())
 
+    def baseline_name(self) -> str | None:
+        choice = self.baseline.value
+        return self.run.value.default_baseline if choice is None else choice
 
-def index_label(model: AllianceModel, name: str) -> str:
-    spec = model.world.indices[name]
-    a, b = (model.world.actors[i] for i in spec["pair"])
-    return f"{a}–{b} {'index' if spec['kind'] == 'cooperation' else 'alignment'}"
-
-
-def current_indices(model: AllianceModel) -> dict[str, float]:
-    """The latest value of every index reporter (what the readout and the time series show)."""
-    df = model.datacollector.get_model_vars_dataframe()
-    return {name: float(df[name].iloc[-1]) for name in df.columns}
+    def reset(self, settings: Settings, scenario: Scenario) -> None:
+        self.playing.set(False)
+        run = Run(settings, scenario)
+        run.comparison(run.default_baseline if self.baseline.value is None else self.baseline.value)  # warm
+        self.run.set(run)
+        self.bump()
 
 
-def dyads(model: AllianceModel) -> list[str]:
-    actors = model.world.actors
+# ---------------------------------------------------------------- sidebar
+def play_loop(st: State) -> None:
+    """Play: step the run one quarter at a time until paused, reset or at the horizon (a worker thread).
+
+    The page is told about a new snapshot only when it has drawn the previous one (see pacing.Player).
+    """
+    run, player = st.run.value, st.player
+    me, running = player.claim(), run.latest.running
+    while running and st.playing.value and st.run.value is run and player.owner is me:
+        if st.pause_ms.value:
+            time.sleep(st.pause_ms.value / 1000.0)
+        running = run.step_quietly()
+        if running and player.ready():
+            run.refresh()
+            player.timed(st.bump)  # Solara may render in this thread: as long as that takes, the model steps on
+    if st.run.value is run and player.owner is me:
+        run.refresh()
+        if not run.latest.running:
+            st.playing.set(False)
+        st.bump()
+
+
+@solara.component
+def Controls(st: State):
+    """Reset, Play/Pause, Step, the speed and step size, and Export."""
+    st.tick.value  # noqa: B018  (re-render on every new snapshot)
+    run, playing = st.run.value, st.playing.value
+    view = run.latest
+    checked = check(st.draft.value)
+
+    def task():
+        if st.playing.value:
+            play_loop(st)
+
+    solara.lab.use_task(task, dependencies=[playing, run.serial], prefer_threaded=True)
+
+    def do_reset():
+        if checked.settings is not None:
+            st.reset(checked.settings, checked.scenario)
+
+    def do_step():
+        run.advance(STEP_SIZES[st.step.value])
+        st.bump()
+
+    ended = not view.running
+    with solara.Row(style={"gap": "6px", "flex-wrap": "wrap"}):
+        solara.Button("Reset", color="primary", on_click=do_reset, disabled=checked.settings is None,
+                      classes=["viz-reset"])
+        if playing and not ended:
+            solara.Button("❚❚ Pause", color="primary", on_click=lambda: st.playing.set(False), classes=["viz-play"])
+        else:
+            solara.Button("▶ Play", color="primary", on_click=lambda: st.playing.set(True), disabled=ended,
+                          classes=["viz-play"])
+        solara.Button("Step", color="primary", on_click=do_step, disabled=playing or ended, classes=["viz-step"])
+    if ended:
+        solara.Text(f"End of the horizon ({inputs.date_text(view.end)}): press Reset for a new run.",
+                    classes=["viz-ended"], style={"display": "block", "color": "#b00020", "font-size": "0.9em"})
+    solara.Select("Step moves", values=list(STEP_SIZES), value=st.step, dense=True)
+    solara.SliderInt("Pause between quarters while playing (ms)", value=st.pause_ms, min=0, max=500, step=10)
+    ExportButton(st)
+
+
+@solara.component
+def ExportButton(st: State):
+    """Export: the run's tidy table (CSV), figures (PNG) and scenario, seed and overrides (YAML) in one zip."""
+    run = st.run.value
+    options = solara.use_ref(None)
+    options.current = picture_options(st)
+
+    def data() -> bytes:
+        dyad, comparison, band = options.current
+        return export_zip(run, Picture(run.latest, dyad, comparison, band))
+
+    stable = solara.use_memo(lambda: data, [run.serial])
+    solara.FileDownload(stable, filename=file_name(run.latest), label="Export (CSV, PNG, YAML)",
+                        mime_type="application/zip")
+
+
+def picture_options(st: State) -> tuple:
+    """(dyad, comparison, band) as currently chosen on the page (a band only once computed)."""
+    run = st.run.value
+    actors = run.latest.actors
+    names = dyads(actors)
+    a, b = (actors.index(x) for x in (st.dyad.value if st.dyad.value in names else names[0]).split("–"))
+    found = run.comparison(st.baseline_name())
+    comparison = found if isinstance(found, compare.Comparison) else None
+    band = None
+    if st.band_on.value:
+        band = run.band_if_ready(st.baseline_name(), st.band_seeds.value)
+    return (a, b), comparison, band
+
+
+def dyads(actors) -> list[str]:
     return [f"{actors[i]}–{actors[j]}" for i in range(len(actors)) for j in range(i + 1, len(actors))]
 
 
-def snapshot(model: AllianceModel, dyad: str) -> View:
-    s, st = model.scenario_def, model.state
-    df = model.datacollector.get_model_vars_dataframe()
-    a, b = (model.world.actors.index(x) for x in dyad.split("–"))
-    return View(
-        scenario=s.name, start=s.start, end=s.end, quarter=model.quarter, date=model.date, actors=model.world.actors,
-        index_labels={k: index_label(model, k) for k in df.columns},
-        indices={k: df[k].to_numpy(dtype=float, copy=True) for k in df.columns},
-        events=tuple((ev.date, ev.label) for ev in s.events),
-        coop=st.coop[0].copy(), ceiling=st.ceiling[0].copy(), threat=st.threat[0].copy(), align=st.align[0].copy(),
-        power=st.attrs["power"][0].copy(), dyad=(a, b))
-
-
-def _short(actor: str) -> str:
-    return "US" if actor == "United States" else actor
-
-
-def timeline_figure(v: View) -> Figure:
-    fig = Figure(figsize=(12.5, 3.3), dpi=96)
-    fig.subplots_adjust(left=0.05, right=0.98, bottom=0.12, top=0.88)
-    ax = fig.subplots()
-    passed = [(d, label) for d, label in v.events if d <= v.date]
-    for d, _ in v.events:
-        ax.axvline(d, color="0.55" if d <= v.date else "0.82", lw=0.8, ls="-" if d <= v.date else ":", zorder=1)
-    for k, (name, values) in enumerate(v.indices.items()):
-        colour = COLOURS[k % len(COLOURS)]
-        ax.plot(v.dates, values, color=colour, lw=2.2, label=v.index_labels[name], zorder=3)
-        ax.plot(v.dates[-1:], values[-1:], "o", color=colour, ms=5, zorder=4)
-    ax.axvline(v.date, color="black", lw=1.0, zorder=2)
-    ax.set_xlim(v.start, v.end)
-    top = max([1.0] + [float(np.nanmax(x)) * 1.05 for x in v.indices.values()])
-    ax.set_ylim(0.0, top)
-    ax.set_ylabel("index (0–1)")
-    ax.grid(axis="y", color="0.92")
-    handles, labels = ax.get_legend_handles_labels()
-    handles += [Line2D([], [], color="0.55", lw=0.8), Line2D([], [], color="0.82", lw=0.8, ls=":"),
-                Line2D([], [], color="black", lw=1.0)]
-    labels += ["scenario event (passed)", "scenario event (ahead)", "now"]
-    ax.legend(handles, labels, loc="upper right", fontsize=8.5, ncol=5, frameon=True, framealpha=0.9,
-              edgecolor="none")
-    title = f"{v.scenario}: composite indices, {v.start:.0f}–{v.end:.0f}"
-    if passed:
-        d, label = passed[-1]
-        title += f"   ·   latest event: {d:.2f} {label if len(label) <= 70 else label[:69] + '…'}"
-    ax.set_title(title, fontsize=10.5, loc="left")
-    return fig
-
-
-def domain_figure(v: View) -> Figure:
-    a, b = v.dyad
-    coop = v.coop[a, b, :]
-    ceiling = np.minimum(v.ceiling[a, b, :], v.ceiling[b, a, :])
-    fig = Figure(figsize=(6.4, 4.4), dpi=96)
-    fig.subplots_adjust(left=0.30, right=0.97, bottom=0.12, top=0.92)
-    ax = fig.subplots()
-    y = np.arange(len(DOMAINS))
-    ax.barh(y, coop, color=COLOURS[0], height=0.65, label="cooperation")
-    ax.scatter(ceiling, y, marker="|", s=220, color="black", linewidths=2, label="ceiling (lower of the two)",
-               zorder=3)
-    for yi, c, cap in zip(y, coop, ceiling):
-        ax.text(max(c, cap) + 0.015, yi, f"{c:.2f}", va="center", fontsize=8, color="0.2")
-    ax.set_yticks(y, [d.replace("_", " ") for d in DOMAINS], fontsize=9)
-    ax.invert_yaxis()
-    ax.set_xlim(0.0, 1.0)
-    ax.set_xlabel("cooperation level (0–1)")
-    ax.legend(loc="lower right", fontsize=8, frameon=True, framealpha=0.9, edgecolor="none")
-    ax.set_title(f"{v.actors[a]}–{v.actors[b]}: cooperation by domain, {v.date:.2f}", fontsize=10.5, loc="left")
-    return fig
-
-
-def threat_figure(v: View) -> Figure:
-    t = v.threat
-    n = len(v.actors)
-    fig = Figure(figsize=(6.4, 4.4), dpi=96)
-    fig.subplots_adjust(left=0.17, right=0.93, bottom=0.17, top=0.92)
-    ax = fig.subplots()
-    shown = np.where(np.eye(n, dtype=bool), np.nan, t)
-    im = ax.imshow(shown, cmap="Reds", vmin=0.0, vmax=1.0)
-    for i in range(n):
-        for j in range(n):
-            if i != j:
-                ax.text(j, i, f"{t[i, j]:.2f}", ha="center", va="center", fontsize=9,
-                        color="white" if t[i, j] > 0.6 else "black")
-    names = [_short(x) for x in v.actors]
-    ax.set_xticks(range(n), names, fontsize=9)
-    ax.set_yticks(range(n), names, fontsize=9)
-    ax.set_xlabel("threat from")
-    ax.set_ylabel("perceived by")
-    fig.colorbar(im, ax=ax, shrink=0.9, label="perceived threat (0–1)")
-    ax.set_title(f"Threat perception, {v.date:.2f}", fontsize=10.5, loc="left")
-    return fig
-
-
-def network_figure(v: View) -> Figure:
-    n = len(v.actors)
-    coop = v.coop.mean(axis=-1)
-    angle = np.pi / 2 - 2 * np.pi * np.arange(n) / n
-    pos = np.column_stack([np.cos(angle), np.sin(angle)])
-    fig = Figure(figsize=(6.4, 4.4), dpi=96)
-    fig.subplots_adjust(left=0.02, right=0.98, bottom=0.10, top=0.92)
-    ax = fig.subplots()
-    for i in range(n):
-        for j in range(i + 1, n):
-            (x0, y0), (x1, y1) = pos[i], pos[j]
-            if coop[i, j] > 0.01:
-                ax.plot([x0, x1], [y0, y1], color=COLOURS[0], lw=0.5 + 12 * coop[i, j], alpha=0.5,
-                        solid_capstyle="round", zorder=1)
-                ax.text(x0 + 0.4 * (x1 - x0), y0 + 0.4 * (y1 - y0), f"{coop[i, j]:.2f}", fontsize=8, ha="center",
-                        va="center", color=COLOURS[0], zorder=2,
-                        bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85})
-            if v.align[i, j] > 0.01:  # drawn beside the cooperation edge, not on it
-                dx, dy = (y1 - y0) * 0.06, (x0 - x1) * 0.06
-                x0, y0, x1, y1 = x0 + dx, y0 + dy, x1 + dx, y1 + dy
-                ax.plot([x0, x1], [y0, y1], color=COLOURS[1], lw=0.5 + 10 * v.align[i, j], ls="--", alpha=0.8,
-                        zorder=1)
-                ax.text(x0 + 0.6 * (x1 - x0), y0 + 0.6 * (y1 - y0), f"{v.align[i, j]:.2f}", fontsize=8,
-                        ha="center", va="center", color=COLOURS[1], zorder=2,
-                        bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85})
-    ax.scatter(pos[:, 0], pos[:, 1], s=500 + 1800 * v.power, color="#f4f4f4", edgecolors="0.35", zorder=3)
-    for (x, y), name in zip(pos, v.actors):
-        ax.text(x, y, _short(name), ha="center", va="center", fontsize=9.5, zorder=4)
-    ax.set_xlim(-1.6, 1.6)
-    ax.set_ylim(-1.3, 1.3)
-    ax.set_aspect("equal")
-    ax.axis("off")
-    ax.legend([Line2D([], [], color=COLOURS[0], lw=4, alpha=0.5), Line2D([], [], color=COLOURS[1], lw=3, ls="--"),
-               Line2D([], [], marker="o", ls="", mfc="#f4f4f4", mec="0.35", ms=11)],
-              ["cooperation (mean of domains)", "counterbalancing alignment", "node size: power"],
-              loc="lower center", bbox_to_anchor=(0.5, -0.05), fontsize=8, ncol=3, frameon=False)
-    ax.set_title(f"Cooperation network, {v.date:.2f}", fontsize=10.5, loc="left")
-    return fig
-
-
-FIGURES = {"timeline": timeline_figure, "domains": domain_figure, "threat": threat_figure, "network": network_figure}
-
-
-def png(fig: Figure) -> bytes:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    return buf.getvalue()
-
-
-def render_all(v: View) -> dict[str, bytes]:
-    """Every figure of the page for one view, as PNG bytes."""
-    return {name: png(make(v)) for name, make in FIGURES.items()}
-
-
-# ---------------------------------------------------------------- solara components
 @solara.component
-def Readout(model: VizModel):
+def ScenarioCard(st: State):
+    """The scenario picker (with its description), the seed field and what the run is compared with."""
+    draft = st.draft.value
+    checked = check(draft)
+    names = scenario_names()
+
+    def set_scenario(name):
+        st.draft.set(replace(draft, scenario=name))
+
+    solara.Select("Scenario", values=names, value=draft.scenario, on_value=set_scenario)
+    if checked.scenario is not None:
+        solara.Text(checked.scenario.description, classes=["viz-description"],
+                    style={"display": "block", "font-size": "0.85em", "color": "#444", "margin-bottom": "8px"})
+    solara.InputText("Seed (whole number 0 – 2**63−1)", value=draft.seed,
+                     on_value=lambda text: st.draft.set(replace(st.draft.value, seed=text)),
+                     continuous_update=True, error=checked.errors.get("seed", False),
+                     classes=["viz-seed"])
+    default = st.run.value.default_baseline
+    choices = [compare.NONE] + names
+    solara.Select("Compare with (same seed, same parameters)", values=choices,
+                  value=st.baseline_name() or compare.NONE, on_value=st.baseline.set, dense=True)
+    solara.Text(f"Default: {default}, the scenario the run's scenario extends." if default else
+                "The run's scenario extends no other: choose one here to compare with.",
+                style={"display": "block", "font-size": "0.8em", "color": "#666"})
+    with solara.Row(style={"align-items": "center", "gap": "10px"}):
+        solara.Switch(label="Band over seeds", value=st.band_on, classes=["viz-band-switch"])
+        solara.Select("Seeds", values=list(compare.BAND_SIZES), value=st.band_seeds, dense=True,
+                      style={"min-width": "90px", "max-width": "110px"})
+
+
+@solara.component
+def Parameters(st: State):
+    """The registry's parameters, one slider each, grouped by the rule that uses them; the meaning on hover."""
+    draft = st.draft.value
+    if draft.scenario not in scenario_names():
+        return
+    values = scenario_values(draft.scenario)
+    moved = dict(draft.overrides)
+
+    def set_value(name, value):
+        d = st.draft.value
+        new = {**dict(d.overrides), name: float(value)}
+        st.draft.set(replace(d, overrides=tuple(inputs.overrides_from(new, values).items())))
+
+    solara.Text("Slider values differing from the scenario's are overrides (● marks them); hover a slider for "
+                "what it means.", style={"display": "block", "font-size": "0.8em", "color": "#666"})
+    for title, params in inputs.groups():
+        changed = sum(p.name in moved for p in params)
+        with solara.Details(f"{title} ({len(params)}{f', {changed} changed' if changed else ''})"):
+            for p in params:
+                label = ("● " if p.name in moved else "") + inputs.slider_label(p)
+                with solara.Tooltip(f"{p.meaning} (scenario value {values[p.name]:g}; rule: {p.rule})"):
+                    solara.SliderFloat(label, value=moved.get(p.name, values[p.name]), min=p.low, max=p.high,
+                                       step=inputs.slider_step(p), thumb_label="always",
+                                       on_value=lambda v, name=p.name: set_value(name, v))
+    solara.Button("Restore the scenario's values", text=True, disabled=not moved,
+                  on_click=lambda: st.draft.set(replace(st.draft.value, overrides=())))
+
+
+# ---------------------------------------------------------------- main area
+@solara.component
+def Pending(st: State):
+    """Whether the run uses the sidebar's settings, or which changes wait for Reset (or what blocks them)."""
+    draft, run = st.draft.value, st.run.value
+    checked = check(draft)
+    waiting = changes(draft, run.settings)
+    if checked.errors:
+        solara.Text("Cannot start a run: " + "; ".join(checked.errors.values()), classes=["viz-error"],
+                    style={"display": "block", "color": "#b00020", "font-weight": "600"})
+    if waiting:
+        solara.Text("Changes waiting for Reset: " + "; ".join(waiting), classes=["viz-pending"],
+                    style={"display": "block", "color": "#8a5a00", "background": "#fff4d6", "padding": "2px 6px"})
+    elif not checked.errors:
+        solara.Text("The run uses the settings in the sidebar (scenario, seed, parameters and events apply on "
+                    "Reset; what is shown applies at once).", classes=["viz-applied"],
+                    style={"display": "block", "font-size": "0.85em", "color": "#666"})
+
+
+def _values(view: View, c: compare.Comparison | None, band: compare.Band | None, k: int, name: str) -> None:
+    """One index: its value now, the paired difference from the baseline, and the band over seeds."""
+    label, value, q = view.index_labels[name], view.value(name), view.quarter
+    with solara.Column(gap="0px", style={"min-width": "340px"}):
+        solara.Text(f"{label}: {value:.4f} at {view.date:.2f}", classes=[f"viz-index-{name}"],
+                    style={"color": COLOURS[k % len(COLOURS)], "font-size": "1.15em", "font-weight": "500"})
+        if c is not None:
+            base = c.at(name, q)
+            solara.Text(f"vs baseline: {value - base:+.4f} ({c.name}: {base:.4f})", classes=[f"viz-diff-{name}"],
+                        style={"font-size": "0.95em"})
+        if band is not None:
+            lo, mid, hi = band.scenario[name][:, q]
+            text = f"over {band.seeds} seeds: 5–95 % {lo:.4f} – {hi:.4f} (median {mid:.4f})"
+            if band.difference is not None:
+                dlo, _, dhi = band.difference[name][:, q]
+                text += f"; vs baseline {dlo:+.4f} – {dhi:+.4f}"
+            solara.Text(text, classes=[f"viz-band-{name}"], style={"font-size": "0.85em", "color": "#444"})
+
+
+@solara.component
+def Readout(st: State):
     """The current values as text; the CSS classes are stable (the browser test reads them)."""
-    update_counter.get()
-    s = model.scenario_def
+    tick = st.tick.value
+    solara.use_effect(lambda: st.player.acknowledge(tick), [tick])  # after the render: Play may go on
+    run = st.run.value
+    view = run.latest
+    found = run.comparison(st.baseline_name())
+    c = found if isinstance(found, compare.Comparison) else None
     with solara.Card(margin=0, style={"padding": "6px 14px"}):
-        seed = "invalid" if model.input_error else model.master_seed
-        solara.Text(f"{s.name} · seed {seed} · quarter {model.quarter} of {s.steps} · {model.date:.2f}",
-                    classes=["viz-status"], style={"font-weight": "600", "display": "block"})
-        if model.input_error:
-            solara.Text(f"Not started: {model.input_error}. Correct it in the sidebar and press Reset.",
-                        classes=["viz-error"], style={"display": "block", "color": "#b00020", "font-weight": "600"})
-        with solara.Row(style={"gap": "40px", "flex-wrap": "wrap"}):
-            for k, (name, value) in enumerate(current_indices(model).items()):
-                solara.Text(f"{index_label(model, name)}: {value:.4f} at {model.date:.2f}",
-                            classes=[f"viz-index-{name}"],
-                            style={"color": COLOURS[k % len(COLOURS)], "font-size": "1.15em", "font-weight": "500"})
-        overrides = ", ".join(f"{k}={v:g}" for k, v in model.overrides.items()) or "none (registry/scenario values)"
+        solara.Text(f"{view.scenario} · seed {view.seed} · {inputs.date_text(view.date)} ({view.date:.2f}) · "
+                    f"quarter {view.quarter} of {view.steps}", classes=["viz-status"],
+                    style={"font-weight": "600", "display": "block"})
+        if isinstance(found, InputError):
+            solara.Text(f"No baseline: {found}", classes=["viz-compare"], style={"display": "block"})
+        elif c is not None:
+            solara.Text(f"Compared with {c.name}: same seed, same parameter overrides"
+                        + (f"; {c.note}" if c.note else "") + ". Dashed lines in the chart.",
+                        classes=["viz-compare"], style={"display": "block", "font-size": "0.85em"})
+        band = BandTask(st)
+        with solara.Row(style={"gap": "30px", "flex-wrap": "wrap"}):
+            for k, name in enumerate(view.indices):
+                _values(view, c, band, k, name)
+        overrides = ", ".join(f"{k}={v:g}" for k, v in view.overrides) or "none (the scenario's values)"
         solara.Text(f"Parameter overrides: {overrides}", classes=["viz-overrides"],
                     style={"display": "block", "font-size": "0.9em"})
-        if not model.running and not model.input_error:
-            solara.Text("End of the horizon: press Reset for a new run.", classes=["viz-ended"],
-                        style={"display": "block", "color": "#b00020"})
-        elif model.running:
-            solara.Text("Parameter and scenario changes in the sidebar take effect on Reset.",
-                        style={"display": "block", "font-size": "0.85em", "color": "#666"})
+        Pending(st)
+
+
+def BandTask(st: State) -> compare.Band | None:
+    """The band over seeds when switched on: computed with the batch kernel in a worker thread (a hook)."""
+    run, on, seeds, baseline = st.run.value, st.band_on.value, st.band_seeds.value, st.baseline_name()
+
+    def compute():
+        if on:
+            run.band(baseline, seeds)
+            st.bump()
+
+    task = solara.lab.use_task(compute, dependencies=[run.serial, on, seeds, baseline], prefer_threaded=True)
+    band = run.band_if_ready(baseline, seeds) if on else None
+    if on and band is None:
+        solara.Text(f"The band failed: {task.exception}" if task.error else f"Computing the band over {seeds} "
+                    "seeds (batch kernel) …", classes=["viz-band-pending"], style={"display": "block"})
+    return band
 
 
 @solara.component
-def Figures(model: VizModel):
-    """The four figures, drawn in a background thread so stepping and playing stay responsive."""
-    update_counter.get()
-    names = dyads(model)
-    dyad, set_dyad = solara.use_state(names[0])
-    if dyad not in names:
-        dyad = names[0]
-    key = (model.serial, model.quarter, dyad)
-    view = snapshot(model, dyad)
+def Figures(st: State):
+    """The four figures, drawn from the latest snapshot in a worker thread (stale drawings are skipped)."""
+    st.tick.value  # noqa: B018
+    run = st.run.value
+    view = run.latest
+    names = dyads(view.actors)
+    dyad, comparison, band = picture_options(st)
+    key = (view.serial, view.quarter, dyad, comparison and comparison.name, band and band.seeds)
+    pic = Picture(view, dyad, comparison, band)
     lock = solara.use_memo(threading.Lock, [])
     wanted = solara.use_ref(key)
     wanted.current = key
@@ -387,7 +414,7 @@ def Figures(model: VizModel):
     def draw():
         with lock:  # one drawing at a time; skip views that are already out of date
             if wanted.current == key and (drawn.current is None or drawn.current[0] != key):
-                drawn.current = (key, render_all(view))
+                drawn.current = (key, render_all(pic))
             return drawn.current
 
     task = solara.lab.use_task(draw, dependencies=[key], prefer_threaded=True)
@@ -395,10 +422,11 @@ def Figures(model: VizModel):
     done = drawn.current
     images = done[1] if done else {}
     current = bool(done) and done[0] == key
-    shown = done[0][1] if done else None
-    caption = (f"Figures show quarter {shown} ({view.start + shown / 4:.2f})" if done else "Drawing the figures …")
-    if done and not current:
-        caption += " · updating …"
+    caption = "Drawing the figures …"
+    if done:
+        shown = done[0][1]
+        caption = f"Figures show quarter {shown} ({inputs.date_text(view.start + shown / 4)})"
+        caption += "" if current else " · updating …"
     solara.Text(caption, classes=["viz-figures-current" if current else "viz-figures-stale"],
                 style={"font-size": "0.85em", "color": "#666"})
 
@@ -412,7 +440,8 @@ def Figures(model: VizModel):
         image("timeline")
     with solara.Columns([1, 1]):
         with solara.Card(margin=0):
-            solara.Select("Dyad for cooperation by domain", values=names, value=dyad, on_value=set_dyad,
+            solara.Select("Dyad for cooperation by domain", values=names,
+                          value=st.dyad.value if st.dyad.value in names else names[0], on_value=st.dyad.set,
                           dense=True, style={"max-width": "320px"})
             image("domains")
         with solara.Card(margin=0):
@@ -421,47 +450,134 @@ def Figures(model: VizModel):
         with solara.Card(margin=0):
             image("network")
         with solara.Card(margin=0):
-            Events(model)
+            Events(st)
+    with solara.Card(margin=0):
+        EventEditor(st)
 
 
 @solara.component
-def Events(model: VizModel):
-    update_counter.get()
+def Events(st: State):
+    """The scenario's events in date order, ✓ once passed."""
+    st.tick.value  # noqa: B018
+    view = st.run.value.latest
     rows = []
-    for d, label in ((ev.date, ev.label) for ev in model.scenario_def.events):
-        done = d <= model.date
-        rows.append(f"<tr style='color:{'#222' if done else '#9a9a9a'}'><td>{'✓' if done else '·'}</td>"
-                    f"<td>{d:.2f}</td><td>{html.escape(label)}</td></tr>")
-    solara.Text(f"Scenario events ({len(rows)}; ✓ = passed)", style={"font-weight": "600"})
-    solara.HTML(tag="div", classes=["viz-events"], style="max-height: 400px; overflow-y: auto; margin-top: 6px",
+    for ev in view.events:
+        done = ev.date <= view.date
+        rows.append(f"<tr style='color:{'#222' if done else '#9a9a9a'}' title='{_escape(ev.change)}'>"
+                    f"<td>{'✓' if done else '·'}</td><td class='viz-event-date'>{ev.date:.2f}</td>"
+                    f"<td>{_escape(ev.label)}{' <b>(added)</b>' if ev.added else ''}</td></tr>")
+    solara.Text(f"Scenario events ({len(rows)}, in date order; ✓ = passed; hover for the change)",
+                style={"font-weight": "600"})
+    solara.HTML(tag="div", classes=["viz-events"], style="max-height: 380px; overflow-y: auto; margin-top: 6px",
                 unsafe_innerHTML="<table style='font-size:0.85em;border-spacing:8px 2px'>" + "".join(rows)
                 + "</table>")
 
 
+def _escape(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+@solara.component
+def EventEditor(st: State):
+    """Add event: date, quantity (the world's, with a did-you-mean), set/add/scale, value, label; Save as YAML."""
+    draft = st.draft.value
+    date, set_date = solara.use_state("")
+    quantity, set_quantity = solara.use_state("")
+    op, set_op = solara.use_state(OPS[0])
+    value, set_value = solara.use_state("")
+    label, set_label = solara.use_state("")
+    error, set_error = solara.use_state("")
+    names = quantities_of(draft.scenario) if draft.scenario in scenario_names() else []
+
+    def add():
+        ev = EventDraft(date, quantity or "", op, value, label)
+        checked = check(replace(draft, events=draft.events + (ev,)))
+        why = checked.errors.get("events")
+        if why:
+            set_error(why.replace(f"added event {len(draft.events) + 1}, ", ""))
+            return
+        set_error("")
+        st.draft.set(replace(st.draft.value, events=st.draft.value.events + (ev,)))
+
+    def remove(k):
+        d = st.draft.value
+        st.draft.set(replace(d, events=d.events[:k] + d.events[k + 1:]))
+
+    solara.Text(f"Add event to {draft.scenario} (checked like a scenario file; applies on Reset)",
+                style={"font-weight": "600"})
+    with solara.Row(style={"gap": "8px", "flex-wrap": "wrap"}, classes=["viz-editor"]):
+        solara.InputText("Date (e.g. 2027.5)", value=date, on_value=set_date, continuous_update=True,
+                         style={"min-width": "160px", "max-width": "180px"}, classes=["viz-event-date-input"])
+        solara.v.Combobox(label="Quantity", items=names, v_model=quantity, on_v_model=set_quantity,
+                          density="compact", hide_details=True, style_="min-width: 300px",
+                          class_="viz-event-quantity")
+        solara.ToggleButtonsSingle(value=op, values=list(OPS), on_value=set_op, dense=True)
+        solara.InputText("Value (number, or a state name)", value=value, on_value=set_value,
+                         continuous_update=True, style={"min-width": "250px", "max-width": "260px"},
+                         classes=["viz-event-value"])
+        solara.InputText("Label", value=label, on_value=set_label, continuous_update=True,
+                         style={"min-width": "260px"}, classes=["viz-event-label"])
+        solara.Button("Add event", color="primary", on_click=add, classes=["viz-add-event"])
+    if error:
+        solara.Text(error, classes=["viz-event-error"], style={"display": "block", "color": "#b00020"})
+    for k, ev in enumerate(draft.events):
+        with solara.Row(style={"align-items": "center", "gap": "6px"}, classes=["viz-added-event"]):
+            solara.Button("✕", text=True, on_click=lambda k=k: remove(k), style={"min-width": "0"})
+            solara.Text(f"{ev.date} · {ev.quantity} {ev.op} {ev.value} · {ev.label}", style={"font-size": "0.9em"})
+    SaveButton(st)
+
+
+@solara.component
+def SaveButton(st: State):
+    """Save the edited scenario (added events and parameter overrides) as a file ``alliance run FILE`` accepts."""
+    draft = st.draft.value
+    checked = check(draft)
+    if checked.settings is None:
+        return
+    s = checked.settings
+    text = scenario_yaml(s.scenario, library.scenario(s.scenario).description, s.events, dict(s.overrides), s.seed)
+    name = f"{s.scenario}_edited.yaml" if (s.events or s.overrides) else f"{s.scenario}.yaml"
+    solara.FileDownload(text, filename=name, label="Save scenario (YAML)", mime_type="application/x-yaml")
+
+
 CSS = """
-/* SolaraViz sidebar sliders: label on its own line above the track, value always shown */
+/* sliders: label on its own line above the track, value always shown under the thumb */
 .v-slider.v-input--horizontal { grid-template-areas: "prepend" "control" "messages";
                                 grid-template-columns: minmax(0, 1fr); margin-bottom: 4px; }
 .v-slider.v-input--horizontal .v-input__prepend { margin-inline-end: 0; margin-bottom: -6px; }
-.v-slider .v-slider__label { font-size: 0.85rem; white-space: normal; }
+.v-slider .v-slider__label { font-size: 0.82rem; white-space: normal; }
 .v-slider-thumb__label-container { display: block !important; }
 .v-slider-thumb__label { transform: translateY(calc(100% + 22px)) translateX(-50%) !important;
                          background: transparent !important; color: #333 !important; font-size: 0.75rem;
                          height: auto !important; min-width: 0 !important; }
 .v-slider-thumb__label-wedge { display: none; }
+.viz-main { padding: 6px 14px 48px 14px; gap: 10px; }
 """
 
 
 @solara.component
 def Page():
-    initial = solara.use_memo(VizModel, [])
-    model = solara.use_reactive(initial)
-    params = solara.use_memo(model_params, [])
+    first = solara.use_memo(lambda: Run(Settings(DEFAULT_SCENARIO)), [])
+    draft = solara.use_memo(lambda: Draft.of(first.settings), [])  # use_reactive resets to a new object
+    st = State(run=solara.use_reactive(first), draft=solara.use_reactive(draft),
+               tick=solara.use_reactive(0), playing=solara.use_reactive(False), pause_ms=solara.use_reactive(100),
+               step=solara.use_reactive(next(iter(STEP_SIZES))), dyad=solara.use_reactive(""),
+               baseline=solara.use_reactive(None), band_on=solara.use_reactive(False),
+               band_seeds=solara.use_reactive(compare.BAND_SIZES[1]), player=solara.use_memo(Player, []))
     solara.Style(CSS)
-    SolaraViz(model, components=[], model_params=params, name=TITLE)
-    with solara.Column(style={"padding": "6px 14px", "gap": "10px"}):
-        Readout(model.value)
-        Figures(model.value)
+    solara.Title(TITLE)
+    with solara.AppBar():
+        solara.AppBarTitle(TITLE)
+    with solara.Sidebar():
+        with solara.Card("Run", margin=0):
+            Controls(st)
+        with solara.Card("Scenario and seed", margin=0):
+            ScenarioCard(st)
+        with solara.Card("Parameters", margin=0):
+            Parameters(st)
+    with solara.Column(classes=["viz-main"]):
+        Readout(st)
+        Figures(st)
 
 
 page = Page()

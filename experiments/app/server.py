@@ -38,9 +38,10 @@ def solara_command(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, open_brow
 
 
 def solara_env() -> dict[str, str]:
-    """The child's environment: no usage telemetry, and the project importable from anywhere."""
+    """The child's environment: no usage telemetry, no Solara badge, and the project importable from anywhere."""
     env = dict(os.environ)
     env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "false"
+    env["SOLARA_THEME_SHOW_BANNER"] = "false"  # Solara's fixed badge would cover the page's lower right corner
     root = str(VIZ_APP.resolve().parents[2])
     env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     return env

@@ -21,7 +21,6 @@ from model.spec.errors import InputError
 def _run(args) -> int:
     """Serve the interactive page (or, with --fetch-assets, only fill Solara's asset cache)."""
     try:
-        import mesa.visualization  # noqa: F401
         import solara  # noqa: F401
     except ImportError as exc:
         raise InputError("alliance viz", None, None,
@@ -54,7 +53,7 @@ def _configure(p) -> None:
                    help="only fill Solara's asset cache from the npm registry (for machines without internet)")
 
 
-
-VIZ = Command("viz", "serve the interactive page (Mesa SolaraViz) for one run, on http://127.0.0.1:8765 by default",
+VIZ = Command("viz", "serve the interactive page (one run beside its baseline, in the browser) on "
+              "http://127.0.0.1:8765 by default",
               _configure, _run)
 

@@ -1,0 +1,101 @@
+"""The page's comparisons: the same seed's baseline run, and bands over many seeds, from the batch kernel.
+
+The kernel is bit-identical to the Mesa model for the same seed and identity and runs
+many runs at once, so a baseline costs a fraction of a second and a band over 100 seeds
+about a second. The baseline runs on the scenario's own world and horizon (composed as a
+scenario file that extends it, when they differ), so the difference is paired: same seed,
+same shocks, only the scenarios differ. Band seeds are replications 0..N-1 of the page's
+master seed, i.e. the runs of ``alliance run SCENARIO --seed SEED -r N``.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from experiments.app import library
+from model.engines import kernel
+from model.spec.errors import InputError
+from model.spec.runspec import RunSpec, parameters_for
+from model.spec.scenario import Scenario, load_scenario
+
+NONE = "none"  # the "compare with" choice that shows no baseline
+QUANTILES = (0.05, 0.5, 0.95)
+BAND_SIZES = (10, 20, 50, 100)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The baseline's run with the page's seed and parameter overrides (replication 0)."""
+
+    name: str
+    note: str  # how it was adapted to the scenario ('' when it runs as shipped)
+    scenario: Scenario
+    indices: dict[str, np.ndarray]  # index -> values at quarters 0..steps
+
+    def at(self, name: str, quarter: int) -> float:
+        return float(self.indices[name][quarter])
+
+
+@dataclass(frozen=True)
+class Band:
+    """Quantiles (5 %, median, 95 %) over ``seeds`` replications, per index and quarter: arrays (3, steps + 1)."""
+
+    seeds: int
+    scenario: dict[str, np.ndarray]
+    baseline: dict[str, np.ndarray] | None
+    difference: dict[str, np.ndarray] | None  # of the paired differences scenario - baseline
+
+
+def default_baseline(base: str, edited: bool) -> str | None:
+    """What a run is compared with by default: the scenario it extends (the chosen one, once events are added)."""
+    return base if edited else library.parent(base)
+
+
+def baseline_scenario(name: str, like: Scenario) -> tuple[Scenario, str]:
+    """The scenario ``name``, on the world and horizon of ``like`` (so runs pair and share a kernel call)."""
+    s = library.scenario(name)
+    if (s.world.digest, s.start, s.end) == (like.world.digest, like.start, like.end):
+        return s, ""
+    doc = {"name": name, "extends": name, "world": str(Path(like.world.path).resolve()),
+           "horizon": {"start": like.start, "end": like.end}}
+    with tempfile.TemporaryDirectory(prefix="alliance-viz-") as tmp:
+        path = Path(tmp) / f"{name}_baseline.yaml"
+        path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+        try:
+            s = load_scenario(path)
+        except InputError as exc:
+            raise InputError(f"baseline {name}", exc.line, exc.field, exc.message) from None
+    return s, f"run on this scenario's world ({like.world.name}) and horizon"
+
+
+def specs(scenario: Scenario, seed: int, overrides: dict[str, float], n: int) -> list[RunSpec]:
+    params = parameters_for(scenario, overrides)
+    return [RunSpec(scenario, params, seed, (r,)) for r in range(n)]
+
+
+def comparison(name: str, like: Scenario, seed: int, overrides: dict[str, float]) -> Comparison:
+    """The baseline ``name``'s replication 0 with the page's seed and overrides (raises InputError)."""
+    sc, note = baseline_scenario(name, like)
+    t = kernel.run(specs(sc, seed, overrides, 1))
+    return Comparison(name, note, sc, {k: v[0].copy() for k, v in t.indices.items()})
+
+
+def quantiles(values: np.ndarray) -> np.ndarray:
+    return np.quantile(values, QUANTILES, axis=0)
+
+
+def band(scenario: Scenario, baseline: Scenario | None, seed: int, overrides: dict[str, float], n: int) -> Band:
+    """Bands of the scenario (and the baseline, and their paired difference) over n replications, one kernel call."""
+    todo = specs(scenario, seed, overrides, n) + (specs(baseline, seed, overrides, n) if baseline else [])
+    t = kernel.run(todo)
+    own = {k: v[:n] for k, v in t.indices.items()}
+    if baseline is None:
+        return Band(n, {k: quantiles(v) for k, v in own.items()}, None, None)
+    other = {k: t.indices[k][n:] for k in own}
+    return Band(n, {k: quantiles(v) for k, v in own.items()}, {k: quantiles(v) for k, v in other.items()},
+                {k: quantiles(own[k] - other[k]) for k in own})
