@@ -135,10 +135,10 @@ def test_failing_run_is_recorded_not_fatal(reference, tmp_path, monkeypatch):
 
     real = dyn.step
 
-    def flaky(state, world, params, noise, policies):
+    def flaky(state, world, params, *rest):  # the step's further arguments change with the model
         if np.any(params.build_rate == exp.points[1, 0]):
             raise FloatingPointError("boom in sample 1")
-        return real(state, world, params, noise, policies)
+        return real(state, world, params, *rest)
 
     monkeypatch.setattr(dyn, "step", flaky)
     s = batch.run_batch(exp, tmp_path / "fail", "serial", progress=False)

@@ -22,6 +22,7 @@ from experiments.analysis.objective import count_inversions, score
 from experiments.cli.main import main
 from experiments.pipeline.outcomes import index_paths
 from model.spec.errors import InputError
+from model.spec.parameters import REGISTRY
 from model.spec.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,11 +39,9 @@ events:
   - {date: 2004.5, quantity: floor.Japan.NATO.political_dialogue, set: 0.12}
 """
 
-# Parameters of the synthetic truth, both moved well away from their defaults (0.08 and 1.0).
-# build_rate drives the Japan-NATO index, weight_alignment_threat the China-Russia one. (In this
-# short world Japan-NATO cooperation is held by its constraint ceiling, so weight_shared_threat, the
-# pull on *desired* cooperation, leaves it unchanged and could not be recovered.)
-TRUTH = {"build_rate": 0.15, "weight_alignment_threat": 2.0}
+# Parameters of the synthetic truth, both moved well away from their registry defaults.
+# build_rate drives the Japan-NATO index, weight_alignment_threat the China-Russia one.
+TRUTH = {"build_rate": 0.25, "weight_alignment_threat": 2.0}
 TOLERANCE = {"build_rate": 0.02, "weight_alignment_threat": 0.2}  # about 4% of each registry range
 SEED, REPS, HALF_WIDTH = 7, 4, 0.002
 
@@ -93,7 +92,7 @@ def test_recovers_known_parameters(tmp_path):
     assert (out / "fit.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     # the first trial is the scenario's own values (calibration starts from the defaults)
     first = trials.sort_values("number").iloc[0]
-    assert first["params_build_rate"] == pytest.approx(0.08)
+    assert first["params_build_rate"] == pytest.approx(REGISTRY["build_rate"].default)
 
 
 def test_common_random_numbers_make_the_truth_score_zero(tmp_path):

@@ -27,6 +27,7 @@ from optuna.trial import TrialState
 from experiments.analysis.calibration_config import CalibrationConfig, load_config
 from experiments.analysis.objective import Objective, start_values
 from experiments.pipeline.evaluators import evaluator
+from experiments.pipeline.limits import check_runs
 from experiments.pipeline.outcomes import index_paths
 from experiments.plots.calibration_fit import FitPaths, fit_figure
 from experiments.store.atomic import atomic_write, write_json, write_table
@@ -111,6 +112,7 @@ def calibrate(config: CalibrationConfig, out: str | Path, log: Callable[[str], N
     """
     say = log or (lambda msg: None)
     out = Path(out)
+    check_runs(config.trials * config.replications, config.path, None, "trials", "runs (trials x replications)")
     study = open_study(config, out)
     dists = {p.name: FloatDistribution(p.low, p.high, log=p.log) for p in config.parameters}
 

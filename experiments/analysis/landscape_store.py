@@ -3,7 +3,9 @@
 Rebuilds each (run, date)'s power, cooperation, threat and alignment arrays from a
 result folder's tidy table, derives sizes and propensities (experiments.analysis.landscape.from_state)
 and finds the global minimum of the landscape: the configuration the world is
-drifting toward, its energy and each actor's frustration.
+drifting toward, its energy and each actor's frustration. Exact search enumerates
+``2**(N-1)`` configurations, so worlds of more than ``MAX_EXACT_ACTORS`` actors need
+``descent=True`` (multi-start steepest descent: the lowest minimum found, not proven global).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from experiments.analysis.landscape import exact_search, from_state, frustration
+from experiments.analysis.landscape import MAX_EXACT_ACTORS, descent_search, exact_search, from_state, frustration
 from model.spec.domains import DOMAINS
 from model.spec.errors import InputError
 
@@ -59,14 +61,28 @@ def state_arrays(df: pd.DataFrame):
     return keys, actors, power, coop, threat, align
 
 
-def landscape_table(df: pd.DataFrame, max_actors: int = 25) -> pd.DataFrame:
+def _check_size(n: int, max_actors: int, descent: bool) -> None:
+    if n > max_actors and not descent:
+        raise InputError("--store", None, "--descent", f"the world has {n} actors; exact search enumerates "
+                         f"2**(N-1) configurations and is limited to {max_actors}: add --descent "
+                         "(multi-start steepest descent)")
+
+
+def landscape_table(df: pd.DataFrame, max_actors: int = MAX_EXACT_ACTORS, descent: bool = False) -> pd.DataFrame:
     """One row per (scenario, run, date): the global-minimum configuration, its energy, the
-    number of local minima, and each actor's frustration (``frustration_<actor>`` columns)."""
+    number of local minima, and each actor's frustration (``frustration_<actor>`` columns).
+
+    ``descent`` searches by multi-start steepest descent (any number of actors; the lowest
+    minimum found); without it a world of more than ``max_actors`` actors is refused."""
     keys, actors, power, coop, threat, align = state_arrays(df)
+    _check_size(len(actors), max_actors, descent)
     rows = []
     for i in range(len(keys)):
         inp = from_state(power[i], coop[i], threat[i], align[i], names=actors)
-        minima = exact_search(inp.sizes, inp.prop, names=actors, max_actors=max_actors)
+        if descent:
+            minima = descent_search(inp.sizes, inp.prop, names=actors)
+        else:
+            minima = exact_search(inp.sizes, inp.prop, names=actors, max_actors=max_actors)
         best = minima.iloc[0]
         fr = frustration(inp.sizes, inp.prop, np.asarray(best["assignment"]))
         rows.append({"configuration": best["configuration"], "energy": float(best["energy"]),
@@ -86,9 +102,10 @@ def run_landscape_store(root, date: float, descent: bool = False) -> int:
     missing = [c for c in NEEDED if c not in df.columns]
     if missing:
         raise InputError(str(root), None, missing[0], "the results lack this column, needed for landscapes")
-    table = landscape_table(df)
+    table = landscape_table(df, descent=descent)
+    how = "multi-start steepest descent: lowest minimum found" if descent else "exact search"
     for scen, g in table.groupby("scenario"):
-        print(f"{scen} at {date:g}: {len(g)} runs, median energy {g['energy'].median():.4f}")
+        print(f"{scen} at {date:g}: {len(g)} runs, median energy {g['energy'].median():.4f} ({how})")
         for conf, share in g["configuration"].value_counts(normalize=True).items():
             print(f"  {share:6.1%}  {conf}")
         fcols = [c for c in g.columns if c.startswith("frustration_")]

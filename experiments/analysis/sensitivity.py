@@ -33,6 +33,7 @@ from SALib.analyze import sobol as sobol_analyze
 from experiments.pipeline import samplers as design
 from experiments.pipeline.config import scenario_field
 from experiments.pipeline.evaluators import evaluator
+from experiments.pipeline.limits import check_points, check_runs
 from experiments.pipeline.outcomes import index_paths, truncated
 from experiments.store.atomic import atomic_write, write_json, write_table
 from model.spec import fields as F
@@ -158,8 +159,12 @@ class SensitivityConfig:
         return points * self.replications
 
 
-def load_config(path: str | Path) -> SensitivityConfig:
-    """Read and validate a sensitivity config; InputError (file, line, field) on any mistake."""
+def load_config(path: str | Path, samples: int | None = None) -> SensitivityConfig:
+    """Read and validate a sensitivity config; InputError (file, line, field) on any mistake.
+
+    ``samples`` (``--samples``) overrides the file's; the design's size is checked against
+    the limits (experiments.pipeline.limits) before any design is built.
+    """
     file = str(path)
     doc = load_mapping(path, "sensitivity config")
     F.check_keys(doc, file, _TOP)
@@ -169,7 +174,7 @@ def load_config(path: str | Path) -> SensitivityConfig:
         raise InputError(file, doc.line_of("parameters"), "parameters", "log scales are not supported here")
     method = F.text(doc, "method", file, default="morris", choices=METHODS)
     samples = int(F.number(doc, "samples", file, "", 1, 1_000_000, default=10 if method == "morris" else 256,
-                           integer=True))
+                           integer=True)) if samples is None else samples
     if method == "sobol" and samples < 2:
         raise InputError(file, doc.line_of("samples"), "samples", "Sobol needs at least 2 base samples")
     levels = int(F.number(doc, "levels", file, "", 2, 100, default=4, integer=True))
@@ -186,6 +191,8 @@ def load_config(path: str | Path) -> SensitivityConfig:
     reps = int(F.number(doc, "replications", file, "", 1, 10_000, default=1, integer=True))
     seed = int(F.number(doc, "seed", file, "", 0, 2**63 - 1, default=0, integer=True))
     chunk = int(F.number(doc, "chunk", file, "", 1, 100_000, default=1000, integer=True))
+    points = check_points(design.design_size(method, len(params), samples), file, doc.line_of("samples"), "samples")
+    check_runs(points * reps, file, doc.line_of("samples"), "samples", "runs (design points x replications)")
     return SensitivityConfig(file, scenario, params, method, samples, levels, outcome, date, reps, seed, chunk)
 
 

@@ -1,24 +1,89 @@
-"""``alliance calibrate CONFIG``: fit parameters to the historical record (resumable Optuna study)."""
+"""``alliance calibrate CONFIG``: fit parameters to the historical record (resumable Optuna study).
+
+The output folder is checked (not a file, no other kind of result, a readable study
+database if there is one) and locked before the study opens. A progress bar (stderr;
+off with ``--quiet``) follows the complete trials: it advances with the calibration's
+log lines, which report ``(complete/total)`` every 10 trials and at the end.
+
+The score it prints is the calibration objective (lower is better; 0 means every
+simulated median lies inside its target band with the milestones in order); the
+"scenario values" row scores the scenario's own parameter values, the first trial of
+every study, as the yardstick the fit has to beat.
+"""
 
 from __future__ import annotations
 
+import re
+import sqlite3
 import sys
 from pathlib import Path
 
+from tqdm import tqdm
+
 from experiments.analysis.calibration import calibrate, load_config
 from experiments.cli.command import Command
+from experiments.store.folders import check_out, claim, default_folder
+from experiments.store.lock import folder_lock
+from model.spec.errors import InputError
+
+_DONE = re.compile(r"\((\d+)/(\d+)\)\s*$|: (\d+) complete trials")
+SCORE_HELP = ("score = sum over indices of weight x mse_INDEX (mean squared distance of the simulated median "
+              "index from its target band over the fit window) + order weight x inversions (milestone pairs "
+              "crossed in the wrong order); lower is better, 0 = inside every band with the milestones in order")
 
 
-def _run(args) -> int:
-    config = load_config(args.config, replications=args.replications, trials=args.trials, workers=args.workers)
-    out = Path(args.out or Path("results") / "calibration" / Path(args.config).stem)
-    result = calibrate(config, out, log=lambda msg: print(msg, file=sys.stderr, flush=True))
-    print(f"best objective {result.best['score']:.6g} (scenario values {result.default['score']:.6g}) "
-          f"after {result.completed} trials; ran {result.ran} now")
+def check_study(out: Path) -> None:
+    """Refuse a ``study.db`` that SQLite cannot read (before Optuna fails on it with a traceback)."""
+    db = out / "study.db"
+    if not db.exists():
+        return
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as con:
+            con.execute("SELECT name FROM sqlite_master").fetchall()
+    except sqlite3.Error as exc:
+        raise InputError(str(db), None, None, f"is not a readable study database ({exc}); move it away to start "
+                         "afresh, or choose another --out") from None
+
+
+def _print_result(result) -> None:
+    terms = sorted(k for k in result.best if k.startswith("mse_")) + [k for k in ("inversions",) if k in result.best]
+    print(SCORE_HELP)
+    print(f"  {'':18s} {'score':>10s}  " + "  ".join(f"{k:>14s}" for k in terms))
+    for label, row in (("best trial", result.best), ("scenario values", result.default)):
+        print(f"  {label:18s} {row['score']:10.6g}  " + "  ".join(f"{row.get(k, float('nan')):14.6g}" for k in terms))
+    print("  (scenario values: the scenario's own values of the fitted parameters, scored as the yardstick)")
+    print(f"{result.completed} complete trials; ran {result.ran} now. Best values:")
     for name, value in result.best_values.items():
         print(f"  {name:28s} {value:.6g}")
     for f in result.files.values():
         print(f"wrote {f}")
+
+
+def _run(args) -> int:
+    config = load_config(args.config, replications=args.replications, trials=args.trials, workers=args.workers)
+    out = Path(args.out) if args.out else default_folder(Path(args.config).stem, args.config, "config",
+                                                         under="calibration")
+    check_out(out)
+    check_study(out)
+    with folder_lock(out, getattr(args, "command_line", "alliance calibrate")):
+        claim(out, "calibration")
+        bars: list = []  # the bar starts with the study's first log line (after the config and study are checked)
+
+        def log(msg: str) -> None:
+            if not bars:
+                bars.append(tqdm(total=config.trials, unit="trial", file=sys.stderr, disable=args.quiet,
+                                 desc="calibrate"))
+            m = _DONE.search(msg)
+            if m:
+                bars[0].update(int(m.group(1) or m.group(3)) - bars[0].n)
+            bars[0].write(msg, file=sys.stderr)
+
+        try:
+            result = calibrate(config, out, log=log)
+        finally:
+            for bar in bars:
+                bar.close()
+    _print_result(result)
     return 0
 
 
@@ -29,6 +94,7 @@ def _configure(p) -> None:
     p.add_argument("--workers", "-w", type=int, help="trials evaluated in parallel processes (overrides the config)")
     p.add_argument("--out", help="output folder holding study.db (default results/calibration/CONFIG-NAME); "
                    "rerun with the same folder to resume")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
 CALIBRATE = Command("calibrate", "fit registry parameters to the historical record (Optuna TPE; resumable SQLite "

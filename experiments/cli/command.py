@@ -15,3 +15,7 @@ class Command:
     help: str
     configure: Callable[[argparse.ArgumentParser], None]
     run: Callable[[argparse.Namespace], int]
+
+
+class Interrupted(Exception):
+    """Ctrl-C, with what the command kept and how to go on; printed as one line, exit status 130."""

@@ -1,27 +1,59 @@
-"""``alliance run SCENARIO``: R replications of one scenario into a tidy table and its metadata."""
+"""``alliance run SCENARIO``: R replications of one scenario into a tidy table and its metadata.
+
+Everything is checked before the simulation starts: the arguments, the size (runs and
+memory), the output folder (never built from an unchecked name; not a file; not
+another kind of result). The folder is locked while the run writes into it, and its
+metadata records the table's size, rows and sha256, so readers can tell a damaged table.
+"""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
+import pyarrow.parquet as pq
+from tqdm import tqdm
+
 from experiments.cli.command import Command
+from experiments.pipeline.single import BLOCK, check_size, simulate_in_blocks
 from experiments.store.atomic import write_json, write_table
-from model.engines.simulate import simulate
-from model.spec.errors import InputError
+from experiments.store.folders import check_out, claim, default_folder
+from experiments.store.lock import folder_lock
+from experiments.store.manifest import SINGLE, schema_digest, sha256
 from model.spec.overrides import parse_assignments
 from model.spec.scenario import load_scenario
 
 
+def _file_record(path: Path, rows: int) -> dict:
+    rec = {"bytes": path.stat().st_size, "rows": rows, "sha256": sha256(path)}
+    if path.suffix == ".parquet":
+        rec["schema"] = schema_digest(pq.read_schema(path))
+    return rec
+
+
+def _write(out: Path, table, meta: dict, csv: bool) -> Path:
+    """The table, then the metadata that vouches for it (kind, size, rows, sha256); the other format goes."""
+    path = write_table(table, out / "trajectories", "csv" if csv else "parquet")
+    for name in SINGLE:
+        if name != path.name:
+            (out / name).unlink(missing_ok=True)
+    write_json({**meta, "kind": "run", "files": {path.name: _file_record(path, len(table))}}, out / "metadata.json")
+    return path
+
+
 def _run(args) -> int:
     overrides = parse_assignments(args.set)
-    if args.replications < 1:
-        raise InputError("--replications", None, "replications", "must be at least 1")
     scenario = load_scenario(args.scenario)
     scenario.parameters.update(overrides)
-    table, meta = simulate(scenario, args.seed, args.replications, engine=args.engine)
-    out = Path(args.out or Path("results") / scenario.name)
-    path = write_table(table, out / "trajectories", "csv" if args.csv else "parquet")
-    write_json(meta, out / "metadata.json")
+    check_size(scenario, args.replications)
+    out = Path(args.out) if args.out else default_folder(scenario.name, scenario.path)
+    check_out(out)
+    with folder_lock(out, getattr(args, "command_line", "alliance run")):
+        claim(out, "run")
+        with tqdm(total=args.replications, unit="run", desc=scenario.name, file=sys.stderr,
+                  disable=args.quiet or args.replications <= BLOCK) as bar:
+            table, meta = simulate_in_blocks(scenario, args.seed, args.replications, args.engine, bar.update)
+        path = _write(out, table, meta, args.csv)
     print(f"wrote {path} ({len(table):,} rows) and {out / 'metadata.json'}")
     return 0
 
@@ -35,6 +67,7 @@ def _configure(p) -> None:
     p.add_argument("--engine", choices=("kernel", "mesa"), help="kernel (fast) or mesa (reference); "
                    "default: kernel unless the world uses custom agent classes")
     p.add_argument("--set", action="append", metavar="NAME=VALUE", help="override a registry parameter")
+    p.add_argument("--quiet", action="store_true", help=f"no progress bar (shown above {BLOCK} replications)")
 
 
 RUN = Command("run", "run one scenario for R replications and write a tidy table + metadata", _configure, _run)

@@ -1,24 +1,38 @@
-"""``alliance sensitivity CONFIG``: Morris or Sobol indices of one outcome over registry parameters."""
+"""``alliance sensitivity CONFIG``: Morris or Sobol indices of one outcome over registry parameters.
+
+The design's size is checked before it is built (``--samples`` overrides the config's);
+the output folder is locked while the analysis writes into it and holds sensitivity
+results only. A progress bar (stderr; off with ``--quiet``) follows the runs.
+"""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
+from tqdm import tqdm
+
 from experiments.analysis.sensitivity import load_config, run_and_write
 from experiments.cli.command import Command
+from experiments.store.folders import check_out, claim, default_folder
+from experiments.store.lock import folder_lock
 
 
 def _run(args) -> int:
-    config = load_config(args.config)
-    out = Path(args.out or Path("results") / "sensitivity" / Path(args.config).stem)
-    print(f"{config.method}: {len(config.parameters)} parameters, {config.runs:,} runs "
-          f"({config.outcome} at {config.date:g}, {config.scenario.name})", file=sys.stderr, flush=True)
+    config = load_config(args.config, samples=args.samples)
+    out = Path(args.out) if args.out else default_folder(Path(args.config).stem, args.config, "config",
+                                                         under="sensitivity")
+    check_out(out)
+    with folder_lock(out, getattr(args, "command_line", "alliance sensitivity")):
+        claim(out, "sensitivity")
+        print(f"{config.method}: {len(config.parameters)} parameters, {config.samples:,} samples, {config.runs:,} "
+              f"runs ({config.outcome} at {config.date:g}, {config.scenario.name})", file=sys.stderr, flush=True)
+        with tqdm(total=config.runs, unit="run", file=sys.stderr, disable=args.quiet, desc=config.method) as bar:
+            def progress(done: int, total: int) -> None:
+                bar.total = total
+                bar.update(done - bar.n)
 
-    def progress(done: int, total: int) -> None:
-        print(f"  {done:,}/{total:,} runs", file=sys.stderr, flush=True)
-
-    analysis, files = run_and_write(config, out, progress)
+            analysis, files = run_and_write(config, out, progress)
     cols = ["parameter", "mu_star", "mu_star_conf"] if config.method == "morris" else \
         ["parameter", "S1", "S1_conf", "ST", "ST_conf"]
     print(analysis.table[cols].head(10).to_string(index=False, float_format=lambda v: f"{v:.4f}"))
@@ -29,7 +43,9 @@ def _run(args) -> int:
 
 def _configure(p) -> None:
     p.add_argument("config", help="sensitivity config YAML (see experiments/sensitivity_morris.yaml)")
+    p.add_argument("--samples", type=int, help="Morris trajectories or Sobol base sample N (overrides the config)")
     p.add_argument("--out", help="output folder (default results/sensitivity/CONFIG-NAME)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
 SENSITIVITY = Command("sensitivity", "global sensitivity (SALib Morris or Sobol) of an index at a date over registry "

@@ -22,8 +22,14 @@ def _validate(args) -> int:
 
 
 def _params(args) -> int:
-    for p in REGISTRY.values():
-        print(f"{p.name:28s} {p.default:>7g}  [{p.low:g}, {p.high:g}]  {p.unit:24s} {p.meaning}")
+    """The registry as a table: a header, then one aligned row per parameter."""
+    header = ("name", "default", "range", "unit", "meaning")
+    rows = [(p.name, f"{p.default:g}", f"[{p.low:g}, {p.high:g}]", p.unit, p.meaning) for p in REGISTRY.values()]
+    widths = [max(len(r[i]) for r in (header, *rows)) for i in range(4)]
+    right = (False, True, False, False)  # numbers right-aligned
+    for r in (header, *rows):
+        cells = [c.rjust(w) if rj else c.ljust(w) for c, w, rj in zip(r, widths, right)]
+        print("  ".join(cells + [r[4]]).rstrip())
     return 0
 
 

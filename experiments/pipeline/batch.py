@@ -4,10 +4,17 @@ Each chunk (consecutive runs) is one task. The worker runs it on the kernel (or 
 Mesa model on request), writes its two Parquet parts atomically and returns their
 checksums; the client records them in the manifest. ``resume`` skips exactly the
 chunks whose parts are listed and intact.
+
+Before anything is written the batch is planned (:func:`plan`: the executor, the number
+of workers that fit in memory, the estimate of time and disk), the folder is locked
+(experiments.store.lock) and checked (one kind of result, the same experiment), and the
+evaluator is started (a Dask scheduler reached); only then is the store created, so a
+refused batch leaves no half-started store behind.
 """
 
 from __future__ import annotations
 
+import os
 import time
 import traceback
 from collections import defaultdict
@@ -17,10 +24,14 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
+from experiments.pipeline.estimate import Estimate, batch_estimate, choose_executor, memory_budget
 from experiments.pipeline.evaluators import evaluator
 from experiments.pipeline.experiment import Experiment
-from experiments.store.manifest import chunk_valid
-from experiments.store.writer import open_store, record_chunk, write_chunk
+from experiments.pipeline.limits import check_memory
+from experiments.store.folders import check_out, claim
+from experiments.store.lock import folder_lock
+from experiments.store.verify import chunk_problem
+from experiments.store.writer import check_identity, open_store, record_chunk, write_chunk
 from model.engines.simulate import run_specs
 from model.engines.tidy import tidy
 from model.spec.provenance import model_digest, package_version
@@ -75,9 +86,12 @@ class Summary:
     failed: dict = field(default_factory=dict)
     seconds: float = 0.0
     out: str = ""
+    executor: str = ""
 
     def text(self) -> str:
-        lines = [f"{self.runs:,} runs in {self.seconds:.1f} s ({self.runs / max(self.seconds, 1e-9):,.1f} runs/s); "
+        how = f", {self.executor}" if self.executor else ""
+        rate = self.runs / max(self.seconds, 1e-9)
+        lines = [f"{self.runs:,} runs in {self.seconds:.1f} s ({rate:,.1f} runs/s{how}); "
                  f"{self.skipped:,} already complete; {len(self.failed):,} failed; results in {self.out}"]
         reasons: dict[str, int] = defaultdict(int)
         for msg in self.failed.values():
@@ -104,35 +118,86 @@ def _identity(exp: Experiment) -> tuple[dict, dict]:
     return ident, meta
 
 
-def run_batch(exp: Experiment, out: str | Path, executor: str = "serial", workers: int | None = None,
-              scheduler: str | None = None, resume: bool = False, engine: str | None = None,
-              progress: bool = True) -> Summary:
-    """Run every chunk not already complete; return a summary. Memory stays one chunk per worker."""
-    root = Path(out)
-    man = open_store(root, *_identity(exp), resume)
-    todo = {}
-    skipped = 0
+@dataclass(frozen=True)
+class Plan:
+    """How a batch will run: the executor, its worker processes, and the estimate of its cost."""
+
+    executor: str
+    workers: int
+    estimate: Estimate
+    note: str = ""
+
+
+def plan(exp: Experiment, executor: str = "auto", workers: int | None = None) -> Plan:
+    """Resolve ``auto``, and cap the workers so that one chunk per worker fits in memory.
+
+    ``auto`` is serial where starting worker processes costs more than they save
+    (experiments.pipeline.estimate.choose_executor), processes otherwise.
+    """
+    est = batch_estimate(exp)
+    n = workers or os.cpu_count() or 1
+    kind = choose_executor(est, n) if executor == "auto" else executor
+    budget = memory_budget()
+    check_memory(int(est.chunk_bytes), budget, exp.path, None, "chunk_size",
+                 "lower chunk_size (or keep summary outputs only)")
+    note = ""
+    if kind != "serial" and est.chunk_bytes * n > budget:
+        fit = max(1, int(budget // est.chunk_bytes))
+        note = f"{n} workers would hold {est.chunk_bytes * n / 2**30:.1f} GiB at once; using {fit}"
+        n = fit
+    return Plan(kind, 1 if kind == "serial" else n, est, note)
+
+
+def _todo(root: Path, exp: Experiment, man: dict) -> tuple[dict[int, range], int]:
+    """Chunks still to run (absent or damaged: every part is checked down to its sha256) and the runs complete."""
+    todo, skipped = {}, 0
     for c, runs in chunks(exp).items():
         entry = man["chunks"].get(str(c))
-        if entry is not None and chunk_valid(root, entry):
+        if entry is not None and chunk_problem(root, str(c), entry, man, full=True) is None:
             skipped += len(runs)
         else:
             man["chunks"].pop(str(c), None)
             todo[c] = runs
-    summary = Summary(skipped=skipped, out=str(root))
-    for e in man["chunks"].values():
-        summary.failed.update(e.get("failed", {}))
-    t0 = time.perf_counter()
-    with tqdm(total=exp.n_runs, initial=skipped, unit="run", disable=not progress, smoothing=0.1,
-              desc=exp.name) as bar, evaluator(executor, workers, scheduler) as ev:
-        shared = ev.share(exp)
-        futures = [ev.submit(run_chunk, shared, c, runs, str(root), engine) for c, runs in todo.items()]
-        for f in ev.as_completed(futures):
-            entry = f.result()
-            record_chunk(root, man, entry)
-            n = entry["runs"][1] - entry["runs"][0]
-            summary.runs += n
-            summary.failed.update(entry["failed"])
-            bar.update(n)
-    summary.seconds = time.perf_counter() - t0
+    return todo, skipped
+
+
+def _run_todo(exp, root: Path, man: dict, todo: dict, ev, engine, bar, summary: Summary) -> None:
+    shared = ev.share(exp)
+    futures = [ev.submit(run_chunk, shared, c, runs, str(root), engine) for c, runs in todo.items()]
+    for f in ev.as_completed(futures):
+        entry = f.result()
+        record_chunk(root, man, entry)
+        n = entry["runs"][1] - entry["runs"][0]
+        summary.runs += n
+        summary.failed.update(entry["failed"])
+        bar.update(n)
+
+
+def run_batch(exp: Experiment, out: str | Path, executor: str = "serial", workers: int | None = None,
+              scheduler: str | None = None, resume: bool = False, engine: str | None = None,
+              progress: bool = True, command: str = "alliance batch", planned: Plan | None = None) -> Summary:
+    """Run every chunk not already complete; return a summary. Memory stays one chunk per worker.
+
+    The folder is locked for the whole batch; the store is created only once the
+    evaluator is up (a Dask scheduler that cannot be reached leaves nothing behind).
+    """
+    root = Path(out)
+    p = planned or plan(exp, executor, workers)
+    ident, meta = _identity(exp)
+    check_out(root)
+    with folder_lock(root, command):
+        claim(root, "batch")
+        check_identity(root, ident, resume)
+        with evaluator(p.executor, p.workers, scheduler) as ev:
+            man = open_store(root, ident, meta, resume)
+            todo, skipped = _todo(root, exp, man)
+            where = p.executor if p.executor == "serial" else f"{p.executor}, {p.workers} workers"
+            summary = Summary(skipped=skipped, out=str(root), executor=where)
+            for e in man["chunks"].values():
+                summary.failed.update(e.get("failed", {}))
+            t0 = time.perf_counter()
+            with tqdm(total=exp.n_runs, initial=skipped, unit="run", disable=not progress, smoothing=0.1,
+                      desc=exp.name) as bar:
+                _run_todo(exp, root, man, todo, ev, engine, bar, summary)
+            summary.seconds = time.perf_counter() - t0
     return summary

@@ -5,18 +5,30 @@ told to Optuna) and sensitivity analysis (one task per slice of the design) all 
 their tasks through an :class:`Evaluator`, so each runs on the same three executors
 with the same code. A task's result never depends on where it ran: every run draws
 its random numbers from its own identity (model.spec.seeding).
+
+Process-pool workers die with their parent and leave Ctrl-C to it
+(experiments.pipeline.workers); leaving the block by an exception (Ctrl-C included)
+cancels what is queued and stops the workers at once instead of waiting for their
+chunks. A Dask scheduler is reached, or refused with one line, within
+``CONNECT_TIMEOUT`` seconds, before the caller writes anything. Dask is an optional
+extra: it is imported only when the dask executor is asked for.
 """
 
 from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import socket
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from typing import Any
 
+from experiments.pipeline.workers import sigint_blocked, start_worker
+from model.spec.errors import InputError
+
 EXECUTORS = ("serial", "processes", "dask")
+CONNECT_TIMEOUT = 10.0  # seconds to reach a Dask scheduler
 
 
 class Evaluator:
@@ -39,7 +51,8 @@ class Evaluator:
         if self._client is not None:
             return self._client.submit(fn, *args, pure=False)
         if self._pool is not None:
-            return self._pool.submit(fn, *args)
+            with sigint_blocked():  # a worker spawned now must not see Ctrl-C (experiments.pipeline.workers)
+                return self._pool.submit(fn, *args)
         f: Future = Future()
         try:
             f.set_result(fn(*args))
@@ -70,6 +83,87 @@ class Evaluator:
         return set(wait(futures, return_when=FIRST_COMPLETED).done)
 
 
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Cancel queued tasks and stop the workers now (the block is being left by an exception)."""
+    procs = list((getattr(pool, "_processes", None) or {}).values())  # no public handle before Python 3.14
+    pool.shutdown(wait=False, cancel_futures=True)
+    for p in procs:
+        p.terminate()
+    for p in procs:
+        p.join(5)
+        if p.is_alive():
+            p.kill()
+
+
+@contextmanager
+def _process_pool(n: int, initializer: Callable | None, initargs: tuple) -> Iterator[Evaluator]:
+    pool = ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context("spawn"), initializer=start_worker,
+                               initargs=(os.getpid(), initializer, initargs))
+    try:
+        yield Evaluator("processes", n, pool=pool)
+    except BaseException:
+        _stop(pool)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _address(scheduler: str) -> tuple[str, str, int]:
+    from distributed.comm import parse_address, parse_host_port
+
+    try:
+        scheme, loc = parse_address(scheduler)
+        host, port = parse_host_port(loc)
+    except (ValueError, TypeError) as exc:
+        raise InputError("--scheduler", None, "scheduler", f"{scheduler!r} is not a scheduler address ({exc}); "
+                         "give tcp://HOST:PORT") from None
+    return scheme, host, int(port)
+
+
+def connect(scheduler: str, timeout: float = CONNECT_TIMEOUT):
+    """A Dask client of the scheduler at ``scheduler``, or one InputError within ``timeout`` seconds."""
+    try:
+        from dask.distributed import Client
+    except ImportError:
+        raise InputError("--executor", None, "executor", "the dask executor needs Dask: "
+                         "pip install 'dask[distributed]'") from None
+    scheme, host, port = _address(scheduler)
+    if scheme in ("tcp", "tls", "ws", "wss"):
+        try:  # a plain TCP probe first: a refused or silent address fails fast and leaves no half-made client
+            socket.create_connection((host, port), timeout=timeout).close()
+        except OSError as exc:
+            raise InputError("--scheduler", None, "scheduler", f"cannot reach a Dask scheduler at {scheduler} "
+                             f"within {timeout:g} s ({exc.strerror or exc})") from None
+    try:
+        return Client(scheduler, timeout=timeout)
+    except Exception as exc:  # whatever the address answered, it is not a usable scheduler
+        raise InputError("--scheduler", None, "scheduler", f"cannot connect to a Dask scheduler at {scheduler}: "
+                         f"{type(exc).__name__}: {exc}") from None
+
+
+@contextmanager
+def _dask(n: int, scheduler: str | None, initializer: Callable | None, initargs: tuple) -> Iterator[Evaluator]:
+    cluster = None
+    if scheduler:
+        client = connect(scheduler)
+    else:
+        try:
+            from dask.distributed import Client, LocalCluster  # the optional distributed executor
+        except ImportError:
+            raise InputError("--executor", None, "executor", "the dask executor needs Dask: "
+                             "pip install 'dask[distributed]'") from None
+        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
+                               dashboard_address=None)
+        client = Client(cluster)
+    try:
+        if initializer is not None:
+            client.run(initializer, *initargs)
+        yield Evaluator("dask", n, client=client)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
 @contextmanager
 def evaluator(kind: str = "serial", workers: int | None = None, scheduler: str | None = None,
               initializer: Callable | None = None, initargs: tuple = ()) -> Iterator[Evaluator]:
@@ -80,26 +174,10 @@ def evaluator(kind: str = "serial", workers: int | None = None, scheduler: str |
             initializer(*initargs)
         yield Evaluator("serial", 1)
     elif kind == "processes":
-        with ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context("spawn"), initializer=initializer,
-                                 initargs=initargs) as pool:
-            yield Evaluator("processes", n, pool=pool)
+        with _process_pool(n, initializer, initargs) as ev:
+            yield ev
     elif kind == "dask":
-        from dask.distributed import Client, LocalCluster  # the optional distributed executor
-
-        cluster = None
-        if scheduler:
-            client = Client(scheduler)
-        else:
-            cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                   dashboard_address=None)
-            client = Client(cluster)
-        try:
-            if initializer is not None:
-                client.run(initializer, *initargs)
-            yield Evaluator("dask", n, client=client)
-        finally:
-            client.close()
-            if cluster is not None:
-                cluster.close()
+        with _dask(n, scheduler, initializer, initargs) as ev:
+            yield ev
     else:
         raise ValueError(f"unknown executor {kind!r}; choose one of {', '.join(EXECUTORS)}")

@@ -18,6 +18,7 @@ import pandas as pd
 
 from experiments.pipeline import samplers as D
 from experiments.pipeline.config import count_field, scenarios_field, seed_field
+from experiments.pipeline.limits import check_points, check_runs
 from model.spec import fields as F
 from model.spec.errors import InputError
 from model.spec.paths import ROOT
@@ -30,7 +31,6 @@ from model.spec.yamlio import load_mapping
 _TOP = {"name", "description", "scenarios", "parameters", "design", "samples", "levels", "replications",
         "outputs", "seed", "chunk_size", "engine"}
 _OUTPUTS = {"trajectories", "dates"}
-MAX_RUNS = 10_000_000
 
 
 @dataclass
@@ -87,8 +87,49 @@ class Experiment:
         return df
 
 
+def _keep_dates(doc, file: str, scenarios: list[Scenario]) -> list[float] | None:
+    """``outputs``: None (full trajectories) or the summary dates, each a quarter of every scenario."""
+    out = F.mapping(doc, "outputs", file)
+    F.check_keys(out, file, _OUTPUTS, where="outputs.")
+    mode = F.text(out, "trajectories", file, "outputs.", default="full", choices=("full", "summary"))
+    if mode != "summary":
+        if "dates" in out:
+            raise InputError(file, out.line_of("dates"), "outputs.dates", "dates only apply to summary trajectories")
+        return None
+    dates = F.sequence(out, "dates", file, "outputs.")
+    if not dates:
+        raise InputError(file, out.line_of("trajectories"), "outputs.dates", "summary outputs need dates")
+    keep = []
+    for i, d in enumerate(dates):
+        if isinstance(d, bool) or not isinstance(d, (int, float)):
+            raise InputError(file, dates.lines[i], "outputs.dates", f"must be a year, got {d!r}")
+        for s in scenarios:
+            if not (s.start <= d <= s.end) or not on_grid(d):
+                raise InputError(file, dates.lines[i], "outputs.dates",
+                                 f"{d} is not a quarter within {s.name}'s horizon [{s.start}, {s.end}]")
+        keep.append(float(d))
+    return keep
+
+
+def _design(doc, file: str, names: list[str]) -> str:
+    design = F.text(doc, "design", file, default="none" if not names else "lhs", choices=("none",) + D.DESIGNS)
+    if design == "none" and names:
+        raise InputError(file, doc.line_of("design"), "design", "parameters are listed but design is none")
+    if design != "none" and not names:
+        raise InputError(file, doc.line_of("design"), "design", f"design {design} needs parameters to vary")
+    return design
+
+
+def _points(doc, file: str, design: str, names, bounds, samples: int, levels: int, seed: int, runs_per_point: int):
+    """The design's points, built only after its size (and the runs it makes) passed the limits."""
+    line = doc.line_of("design") if "design" in doc else doc.line
+    n = check_points(D.design_size(design, len(names), samples, levels), file, line, "design")
+    check_runs(n * runs_per_point, file, doc.line, None, "runs (scenarios x design points x replications)")
+    return np.zeros((1, 0)) if design == "none" else D.make(design, names, bounds, samples, seed, levels)
+
+
 def load_experiment(path: str | Path) -> Experiment:
-    """Read and validate an experiment file (errors name file, line and field)."""
+    """Read and validate an experiment file (errors name file, line and field); sizes are checked first."""
     path = Path(path)
     file = str(path)
     if not path.exists() and path.suffix not in (".yaml", ".yml"):
@@ -103,46 +144,19 @@ def load_experiment(path: str | Path) -> Experiment:
         raise InputError(file, doc.line_of("parameters"), "parameters", "log scales apply to calibration only")
     names = [r.name for r in ranges]
     bounds = [(r.low, r.high) for r in ranges]
-    design = F.text(doc, "design", file, default="none" if not names else "lhs", choices=("none",) + D.DESIGNS)
-    if design == "none" and names:
-        raise InputError(file, doc.line_of("design"), "design", "parameters are listed but design is none")
-    if design != "none" and not names:
-        raise InputError(file, doc.line_of("design"), "design", f"design {design} needs parameters to vary")
+    design = _design(doc, file, names)
     samples = count_field(doc, "samples", file, 1, 1_000_000, 8)
     levels = count_field(doc, "levels", file, 2, 100, 3)
     reps = count_field(doc, "replications", file, 1, 100_000, 10)
     seed = seed_field(doc, file)
     chunk = count_field(doc, "chunk_size", file, 1, 100_000, 250)
     engine = F.text(doc, "engine", file, default="auto", choices=("auto", "kernel", "mesa"))
-    out = F.mapping(doc, "outputs", file)
-    F.check_keys(out, file, _OUTPUTS, where="outputs.")
-    mode = F.text(out, "trajectories", file, "outputs.", default="full", choices=("full", "summary"))
-    keep_dates = None
-    if mode == "summary":
-        dates = F.sequence(out, "dates", file, "outputs.")
-        if not dates:
-            raise InputError(file, out.line_of("trajectories"), "outputs.dates", "summary outputs need dates")
-        keep_dates = []
-        for i, d in enumerate(dates):
-            if isinstance(d, bool) or not isinstance(d, (int, float)):
-                raise InputError(file, dates.lines[i], "outputs.dates", f"must be a year, got {d!r}")
-            for s in scenarios:
-                if not (s.start <= d <= s.end) or not on_grid(d):
-                    raise InputError(file, dates.lines[i], "outputs.dates",
-                                     f"{d} is not a quarter within {s.name}'s horizon [{s.start}, {s.end}]")
-            keep_dates.append(float(d))
-    elif "dates" in out:
-        raise InputError(file, out.line_of("dates"), "outputs.dates", "dates only apply to summary trajectories")
-    if design == "none":
-        points = np.zeros((1, 0))
-    else:
-        points = D.make(design, names, bounds, samples, seed, levels)
+    keep_dates = _keep_dates(doc, file, scenarios)
+    points = _points(doc, file, design, names, bounds, samples, levels, seed, len(scenarios) * reps)
     exp = Experiment(name=F.text(doc, "name", file, default=path.stem), path=file,
                      description=F.text(doc, "description", file, default=""), scenarios=scenarios, names=names,
                      bounds=bounds, design=design, points=points, replications=reps, keep_dates=keep_dates,
                      seed=seed, chunk_size=chunk, engine=None if engine == "auto" else engine, digest="")
-    if exp.n_runs > MAX_RUNS:
-        raise InputError(file, doc.line, None, f"{exp.n_runs:,} runs exceed the limit of {MAX_RUNS:,}")
     h = hashlib.sha256(path.read_bytes())
     for s in scenarios:
         h.update(s.digest.encode())

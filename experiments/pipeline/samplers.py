@@ -2,11 +2,11 @@
 
 Each design returns an (S, P) array of parameter points; the same arrays feed batches
 and sensitivity analysis (SALib analyses them in the order SALib generated them).
+:func:`design_size` gives S from the arithmetic alone, so a caller can refuse a design
+that is too big before building it.
 """
 
 from __future__ import annotations
-
-import itertools
 
 import numpy as np
 from SALib.sample import morris as morris_sample
@@ -20,10 +20,21 @@ def salib_problem(names: list[str], bounds: list[tuple[float, float]]) -> dict:
     return {"num_vars": len(names), "names": list(names), "bounds": [list(b) for b in bounds]}
 
 
+def design_size(design: str, n_params: int, samples: int, levels: int = 3) -> int:
+    """Number of points a design has (``none``: one point, the scenario's own values)."""
+    sizes = {"none": 1, "grid": levels ** n_params, "lhs": samples, "sobol": samples * (n_params + 2),
+             "morris": samples * (n_params + 1)}
+    if design not in sizes:
+        raise ValueError(f"unknown design {design!r}")
+    return sizes[design]
+
+
 def grid(bounds, levels: int) -> np.ndarray:
-    """Full factorial grid with ``levels`` evenly spaced values per parameter."""
+    """Full factorial grid with ``levels`` evenly spaced values per parameter (the last varies fastest)."""
     axes = [np.linspace(lo, hi, levels) for lo, hi in bounds]
-    return np.array(list(itertools.product(*axes)), dtype=np.float64)
+    if not axes:
+        return np.zeros((1, 0))
+    return np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, len(axes)).astype(np.float64)
 
 
 def latin_hypercube(bounds, samples: int, seed: int) -> np.ndarray:

@@ -2,21 +2,25 @@
 
 Layout::
 
-    DIR/manifest.json               experiment hash, and per finished chunk: files, rows, sha256
+    DIR/manifest.json               experiment hash, and per finished chunk: files, rows, bytes, schema, sha256
     DIR/metadata.json               what ran (experiment/scenario, parameters, seeds, version, model hash)
     DIR/parts/data-000007.parquet   tidy rows of chunk 7 (one row per run, quarter, dyad, domain)
     DIR/parts/runs-000007.parquet   one row per run of chunk 7: ids, parameter values, status, error
 
 A single ``alliance run`` writes ``DIR/trajectories.parquet`` (or ``.csv``) and
 ``DIR/metadata.json`` instead. Parts are written atomically and the manifest lists
-only complete ones.
+only complete ones. :func:`read_manifest` checks the manifest's shape (a damaged or
+foreign manifest is one error, never a KeyError deep in a reader).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
+
+import pyarrow.parquet as pq
 
 from experiments.store.atomic import write_json
 from model.spec.errors import InputError
@@ -41,31 +45,80 @@ def read_json(path: Path, what: str) -> dict | None:
         return None
     try:
         doc = json.loads(path.read_text())
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:  # ValueError: bad UTF-8 or JSON
         raise InputError(str(path), None, None, f"unreadable {what}: {exc}") from None
     if not isinstance(doc, dict):
         raise InputError(str(path), None, None, f"the {what} is not a JSON object")
     return doc
 
 
+_PART = re.compile(r"parts/[A-Za-z0-9_.-]+\.parquet")
+_TOP = {"experiment_file": str, "experiment_sha256": str, "experiment": str, "runs": int, "chunk_size": int,
+        "chunks": dict}
+
+
+def _check_file(f, where: str) -> str | None:
+    if not isinstance(f, dict):
+        return f"{where} is not an object"
+    if not isinstance(f.get("path"), str) or not _PART.fullmatch(f["path"]):
+        return f"{where}.path is not a part under parts/"
+    if not isinstance(f.get("sha256"), str) or not isinstance(f.get("rows"), int):
+        return f"{where} lacks sha256 or rows"
+    return None
+
+
+def _check_chunk(key: str, entry) -> str | None:
+    where = f"chunks.{key}"
+    if not isinstance(entry, dict) or not isinstance(entry.get("files"), dict) or "runs" not in entry["files"]:
+        return f"{where} has no files.runs"
+    span = entry.get("runs")
+    if not (isinstance(span, list) and len(span) == 2 and all(isinstance(x, int) for x in span)):
+        return f"{where}.runs is not [first, stop]"
+    if not isinstance(entry.get("failed", {}), dict):
+        return f"{where}.failed is not an object"
+    for name, f in entry["files"].items():
+        problem = _check_file(f, f"{where}.files.{name}")
+        if problem:
+            return problem
+    return None
+
+
+def manifest_problem(man: dict) -> str | None:
+    """What is wrong with a manifest's shape (None when it is well formed)."""
+    for key, typ in _TOP.items():
+        if not isinstance(man.get(key), typ) or isinstance(man.get(key), bool):
+            return f"'{key}' is missing or not a {typ.__name__}"
+    for key, entry in man["chunks"].items():
+        problem = _check_chunk(key, entry)
+        if problem:
+            return problem
+    return None
+
+
 def read_manifest(root: Path) -> dict | None:
-    """The manifest, or None when the folder has none yet."""
-    return read_json(Path(root) / MANIFEST, "manifest")
+    """The manifest, or None when the folder has none yet; an InputError when it is damaged."""
+    path = Path(root) / MANIFEST
+    man = read_json(path, "manifest")
+    if man is None:
+        return None
+    problem = manifest_problem(man)
+    if problem:
+        raise InputError(str(path), None, None, f"damaged manifest ({problem}); move this folder away and "
+                         "run the batch again into a new --out folder")
+    return man
 
 
 def write_manifest(root: Path, manifest: dict) -> None:
     write_json(manifest, Path(root) / MANIFEST)
 
 
+def schema_digest(schema) -> str:
+    """A short fingerprint of a Parquet schema (column names and types), recorded per part."""
+    text = ";".join(f"{f.name}:{f.type}" for f in schema)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 def file_entry(root: Path, path: Path, rows: int) -> dict:
-    """A manifest entry for one written part."""
-    return {"path": str(path.relative_to(root)), "sha256": sha256(path), "rows": rows}
-
-
-def chunk_valid(root: Path, entry: dict) -> bool:
-    """True when every file of a manifest entry exists with the recorded checksum."""
-    for f in entry["files"].values():
-        p = Path(root) / f["path"]
-        if not p.exists() or sha256(p) != f["sha256"]:
-            return False
-    return True
+    """A manifest entry for one written part: path, rows, bytes, schema fingerprint, sha256."""
+    return {"path": Path(path).relative_to(root).as_posix(), "sha256": sha256(path), "rows": rows,
+            "bytes": Path(path).stat().st_size, "schema": schema_digest(pq.read_schema(path))}

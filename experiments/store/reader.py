@@ -4,6 +4,11 @@
 pandas/pyarrow ``filters``), :func:`runs` one row per run, :func:`columns` the column
 names without reading any rows, :func:`metadata` what ran. Tables carry
 ``df.attrs["source"]`` (the folder) and ``df.attrs["version"]`` (the package that wrote it).
+
+Every entry point checks the store first (experiments.store.verify: sizes, Parquet
+footers, row counts, schemas and run ranges of every listed part; :func:`verify` adds
+sha256) and refuses a damaged one with one line naming the repair command; a part
+that still cannot be read is the same kind of one-line error, never a traceback.
 """
 
 from __future__ import annotations
@@ -11,9 +16,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from experiments.store.manifest import METADATA, SINGLE, read_json, read_manifest
+from experiments.store.verify import check_single, check_store
 from model.engines.tidy import CATEGORIES
 from model.spec.errors import InputError
 
@@ -30,23 +37,73 @@ def metadata(root: str | Path) -> dict:
     return read_json(_root(root) / METADATA, "metadata") or {}
 
 
-def _data_files(root: Path) -> list[Path]:
+def _in_order(man: dict) -> list[tuple[str, dict]]:
+    """The manifest's chunks in run order (check_store has made sure the keys are chunk numbers)."""
+    return sorted(man["chunks"].items(), key=lambda kv: int(kv[0]))
+
+
+def _manifest(root: Path, full: bool = False) -> dict | None:
+    """The manifest of a batch folder, after checking every part it lists (None for a run folder)."""
     man = read_manifest(root)
+    if man is not None:
+        check_store(root, man, full)
+    return man
+
+
+def _rerun_command(root: Path, meta: dict) -> str:
+    seed = meta.get("seed", {}).get("master", 0) if isinstance(meta.get("seed"), dict) else 0
+    return (f"alliance run {meta.get('scenario_file', meta.get('scenario', 'SCENARIO'))} --seed {seed} "
+            f"-r {meta.get('replications', 1)} --out {root}")
+
+
+def _single(root: Path, full: bool = False) -> Path:
+    """The one table of an ``alliance run`` folder, checked against its metadata."""
+    single = [root / n for n in SINGLE if (root / n).exists()]
+    if not single:
+        raise InputError(str(root), None, None, "not a result folder (no manifest.json or trajectories file)")
+    meta = metadata(root)
+    files = meta.get("files") if isinstance(meta.get("files"), dict) else {}
+    check_single(root, single[0], files.get(single[0].name), _rerun_command(root, meta), full)
+    return single[0]
+
+
+def _data_files(root: Path) -> list[Path]:
+    man = _manifest(root)
     if man is None:
-        single = [root / n for n in SINGLE if (root / n).exists()]
-        if not single:
-            raise InputError(str(root), None, None, "not a result folder (no manifest.json or trajectories file)")
-        return single[:1]
-    return [root / e["files"]["data"]["path"] for _, e in sorted(man["chunks"].items()) if "data" in e["files"]]
+        return [_single(root)]
+    return [root / e["files"]["data"]["path"] for _, e in _in_order(man) if "data" in e["files"]]
+
+
+def _read(path: Path, root: Path, **kwargs) -> pd.DataFrame:
+    """One table of the store; a read failure is one InputError naming the file."""
+    try:
+        if path.suffix == ".csv":
+            return pd.read_csv(path, usecols=kwargs.get("columns"))
+        return pd.read_parquet(path, **kwargs)
+    except (OSError, ValueError, pa.ArrowException) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InputError(str(root), None, None, f"cannot read {path.relative_to(root)}: {first}") from None
+
+
+def verify(root: str | Path) -> str:
+    """Check every part of a result folder down to its sha256 (slow on big stores: reads every byte)."""
+    root = _root(root)
+    man = _manifest(root, full=True)
+    if man is None:
+        _single(root, full=True)
+        return f"{root}: the run's table is intact"
+    parts = sum(len(e["files"]) for e in man["chunks"].values())
+    return f"{root}: {parts:,} parts of {len(man['chunks']):,} chunks intact (sizes, footers, sha256)"
 
 
 def columns(root: str | Path) -> list[str]:
     """The tidy table's column names, read from the first part's schema (no rows are read)."""
-    files = _data_files(_root(root))
+    root = _root(root)
+    files = _data_files(root)
     if not files:
         return []
     if files[0].suffix == ".csv":
-        return list(pd.read_csv(files[0], nrows=0).columns)
+        return list(_read(files[0], root).columns)
     return list(pq.read_schema(files[0]).names)
 
 
@@ -68,32 +125,33 @@ def load(root: str | Path, columns: list[str] | None = None, filters=None) -> pd
     if not files:
         return _with_attrs(pd.DataFrame(columns=columns or []), root)
     if files[0].suffix == ".csv":
-        return _with_attrs(pd.read_csv(files[0], usecols=columns), root)
-    frames = [pd.read_parquet(f, columns=columns, filters=filters) for f in files]
+        return _with_attrs(_read(files[0], root, columns=columns), root)
+    frames = [_read(f, root, columns=columns, filters=filters) for f in files]
     return _with_attrs(pd.concat(frames, ignore_index=True), root)
 
 
 def runs(root: str | Path) -> pd.DataFrame:
     """One row per run: ids, parameter values, status and error."""
     root = _root(root)
-    man = read_manifest(root)
+    man = _manifest(root)
     if man is None:
+        _single(root)
         m = metadata(root)
         if not m:
             raise InputError(str(root), None, None, "not a result folder (no manifest.json or metadata.json)")
         reps = m.get("replications", 1)
         return pd.DataFrame({"run": range(reps), "scenario": m.get("scenario"), "replication": range(reps),
                              "status": "ok", "error": ""} | {k: v for k, v in m.get("parameters", {}).items()})
-    files = [root / e["files"]["runs"]["path"] for _, e in sorted(man["chunks"].items())]
+    files = [root / e["files"]["runs"]["path"] for _, e in _in_order(man)]
     if not files:
         return pd.DataFrame()
-    return pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
+    return pd.concat([_read(f, root) for f in files], ignore_index=True)
 
 
 def describe(root: str | Path) -> str:
     """How complete a result folder is: runs per scenario, failures by reason."""
     root = _root(root)
-    man = read_manifest(root)
+    man = _manifest(root)
     table = runs(root)
     lines = [f"result folder {root}"]
     if man is not None:

@@ -17,26 +17,46 @@ from model.engines.tidy import CATEGORIES
 from model.spec.errors import InputError
 
 
+def check_identity(root: Path, experiment: dict, resume: bool) -> dict | None:
+    """The manifest of ``root`` when this experiment may write there (None for a new store); writes nothing.
+
+    Refuses to mix experiments, or to overwrite finished results without ``resume``.
+    """
+    man = read_manifest(root)
+    if man is None:
+        return None
+    if man.get("experiment_sha256") != experiment["experiment_sha256"]:
+        raise InputError(str(root), None, "--resume" if resume else "--out",
+                         f"holds results of a different experiment ({man.get('experiment_file')}, "
+                         f"sha256 {str(man.get('experiment_sha256'))[:12]}…); use another --out folder")
+    if not resume:
+        raise InputError(str(root), None, "--out", "already holds results of this experiment; "
+                         "add --resume to finish it, or choose another --out folder")
+    return man
+
+
+def _remove_temporaries(root: Path) -> None:
+    """Half-written temporaries of a killed batch (atomic writes that never reached their rename)."""
+    parts = root / PARTS
+    if parts.is_dir():
+        for tmp in parts.glob(".*.tmp"):
+            tmp.unlink(missing_ok=True)
+
+
 def open_store(root: Path, experiment: dict, metadata: dict, resume: bool) -> dict:
     """The manifest of ``root``: a new one, or the existing one when resuming the same experiment.
 
     ``experiment`` holds the manifest's identity fields (``experiment``, ``experiment_file``,
-    ``experiment_sha256``, ``runs``, ``chunk_size``); ``metadata`` is written beside it.
-    Refuses to mix experiments or to overwrite finished results.
+    ``experiment_sha256``, ``runs``, ``chunk_size``); ``metadata`` is written beside it
+    (with ``kind: batch``). Call it while holding the folder's lock (experiments.store.lock).
     """
-    man = read_manifest(root)
+    man = check_identity(root, experiment, resume)
     if man is not None:
-        if man.get("experiment_sha256") != experiment["experiment_sha256"]:
-            raise InputError(str(root), None, "--resume" if resume else "--out",
-                             f"holds results of a different experiment ({man.get('experiment_file')}, "
-                             f"sha256 {str(man.get('experiment_sha256'))[:12]}…); use another --out folder")
-        if not resume:
-            raise InputError(str(root), None, "--out", "already holds results of this experiment; "
-                             "add --resume to finish it, or choose another --out folder")
+        _remove_temporaries(root)
         return man
     man = {**experiment, "chunks": {}}
     root.mkdir(parents=True, exist_ok=True)
-    write_json(metadata, root / METADATA)
+    write_json({**metadata, "kind": "batch"}, root / METADATA)
     write_manifest(root, man)
     return man
 

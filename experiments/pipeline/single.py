@@ -1,0 +1,60 @@
+"""``alliance run``'s job: one scenario for R replications, in blocks, with its size checked first.
+
+The result is exactly :func:`model.engines.simulate.simulate`'s (run r has identity
+``(r,)`` whichever block computes it; a test checks the tables are identical), computed
+``BLOCK`` replications per kernel call so that a progress bar can follow it and the
+kernel's working arrays stay one block. The whole table is still held in memory (it
+becomes one file), so :func:`check_size` refuses, before anything runs, a run whose rows
+would not fit; ``alliance batch`` writes chunk by chunk instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from experiments.pipeline.estimate import MEMORY_BYTES_PER_ROW, memory_budget, rows_per_run
+from experiments.pipeline.limits import check_memory, check_runs
+from model.engines.simulate import run_specs, simulate
+from model.engines.tidy import tidy
+from model.spec.runspec import RunSpec, parameters_for
+from model.spec.scenario import Scenario
+
+BLOCK = 50  # replications per kernel call
+
+
+def check_size(scenario: Scenario, replications: int) -> None:
+    """Refuse (InputError) a run over the runs limit or too big to hold in memory."""
+    check_runs(replications, "--replications", None, "replications")
+    needed = replications * rows_per_run(scenario, None) * MEMORY_BYTES_PER_ROW
+    check_memory(needed, memory_budget(), "--replications", None, "replications",
+                 "alliance run holds every row; for many replications write an experiment file "
+                 "(replications: N) and use alliance batch, which writes chunk by chunk")
+
+
+def _block(scenario: Scenario, params: dict, seed: int, runs: range, engine: str) -> pd.DataFrame:
+    specs = [RunSpec(scenario, params, seed, (r,)) for r in runs]
+    ids = pd.DataFrame({"run": np.arange(runs.start, runs.stop), "scenario": scenario.name,
+                        "replication": np.arange(runs.start, runs.stop)})
+    ids["scenario"] = ids["scenario"].astype("category")
+    return tidy(run_specs(specs, engine), scenario.world, scenario.start, ids)
+
+
+def simulate_in_blocks(scenario: Scenario, seed: int, replications: int, engine: str | None = None,
+                       progress: Callable[[int], None] | None = None) -> tuple[pd.DataFrame, dict]:
+    """``simulate(scenario, seed, replications, engine=engine)``, BLOCK replications at a time."""
+    step = progress or (lambda n: None)
+    first = min(BLOCK, replications)
+    table, meta = simulate(scenario, seed, first, engine=engine)
+    step(first)
+    frames = [table]
+    params = parameters_for(scenario)
+    for lo in range(first, replications, BLOCK):
+        runs = range(lo, min(replications, lo + BLOCK))
+        frames.append(_block(scenario, params, seed, runs, meta["engine"]))
+        step(len(runs))
+    meta["replications"] = replications
+    meta["seed"]["identities"] = [[r] for r in range(replications)]
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else table, meta
