@@ -79,7 +79,8 @@ def _configure_batch(p) -> None:
     p.add_argument("--scheduler", help="address of a running Dask scheduler (default: start a LocalCluster)")
     p.add_argument("--out", help="result folder (default results/EXPERIMENT)")
     p.add_argument("--resume", action="store_true", help="finish an interrupted batch in --out")
-    p.add_argument("--engine", choices=("kernel", "mesa"), help="default: kernel, or mesa for custom agent classes")
+    p.add_argument("--engine", choices=("kernel", "mesa"),
+                   help="kernel (fast, default) or mesa (reference); both apply custom agent classes")
     p.add_argument("--quiet", action="store_true", help="no progress bar and no estimate")
 
 

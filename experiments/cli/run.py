@@ -65,7 +65,7 @@ def _configure(p) -> None:
     p.add_argument("--out", help="output folder (default results/SCENARIO)")
     p.add_argument("--csv", action="store_true", help="write CSV instead of Parquet")
     p.add_argument("--engine", choices=("kernel", "mesa"), help="kernel (fast) or mesa (reference); "
-                   "default: kernel unless the world uses custom agent classes")
+                   "default: kernel (both engines apply custom agent classes)")
     p.add_argument("--set", action="append", metavar="NAME=VALUE", help="override a registry parameter")
     p.add_argument("--quiet", action="store_true", help=f"no progress bar (shown above {BLOCK} replications)")
 

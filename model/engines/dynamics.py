@@ -4,8 +4,8 @@
 threat perceptions (Walt, power transition), wishes, ceilings and hazards of domestic
 change, and the world-level terms (strength shares, extended threat, encirclement)
 once for everyone. Each actor then makes its own decisions from its rows: its offers
-(its policy applied to its wishes and ceilings) and its domestic steps (a reform, a
-government turn) from its hazards and its draws (:func:`act`; the Mesa agents do this
+(its policy applied to its wishes and ceilings) and whether it takes a reform step, from
+its hazard and its draw (:func:`act`; the Mesa agents do this
 in ``Actor.decide``, the kernel for all actors at once). ``settle`` computes the new
 cooperation, floors, trust, alignment and assertiveness from everyone's offers.
 Because each phase reads only the old state and the full decisions, the result does
@@ -117,7 +117,7 @@ def decide(s: State, world: World, params: Params, noise: np.ndarray, draws: np.
     wide = threat.extended(s.threat, s.align, params, mask)
     level = threat.level(wide)
     fear = alliances.abandonment(level, world.alliance, a["engagement"])
-    help_any, help_reach = preferences.help_against(wide, strength, world.proximity)
+    help_any, help_reach = preferences.help_against(wide, np.swapaxes(strength, 1, 2), world.proximity)
     dread = (params.weight_entrapment[:, None, None] * alliances.entrapment(s.threat, world.proximity,
                                                                             a["engagement"])
              + params.weight_backlash[:, None, None] * preferences.backlash(s.threat, world.proximity))
@@ -160,7 +160,7 @@ def act_all(d: Decision, policies: tuple[Policy, ...], world: World) -> None:
         act(d, i, p, world)
 
 
-def settle(s: State, d: Decision, params: Params) -> Settlement:
+def settle(s: State, world: World, d: Decision, params: Params) -> Settlement:
     """Phase 2: new cooperation, floors, trust, alignment, assertiveness and orientation from everyone's decisions."""
     a = s.attrs
     target = cooperation.goal(d.offer)
@@ -175,7 +175,7 @@ def settle(s: State, d: Decision, params: Params) -> Settlement:
         align=counterbalancing.alignment_update(s.align, aim, align_floor, params),
         align_floor=align_floor,
         assertive=counterbalancing.assertiveness_update(s.assertive, a["ambition"], d.encircled, params),
-        dovish=domestic.orientation(a["dovish"], a["lean"], d.level, d.draws[:, :, 1], params),
+        dovish=domestic.orientation(a["dovish"], a["lean"], d.level, d.draws[:, :, 1], world.endogenous, params),
     )
 
 
@@ -205,5 +205,5 @@ def step(s: State, world: World, params: Params, noise: np.ndarray, draws: np.nd
     """Advance all runs one quarter in place."""
     d = decide(s, world, params, noise, draws)
     act_all(d, policies, world)
-    commit(s, d, settle(s, d, params))
+    commit(s, d, settle(s, world, d, params))
     world_update(s, params)

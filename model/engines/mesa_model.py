@@ -99,7 +99,7 @@ class AllianceModel(mesa.Model):
             self.agents.shuffle_do("decide")
         else:
             self.agents.do("decide")
-        dynamics.commit(self.state, self.decision, dynamics.settle(self.state, self.decision, self.params))
+        dynamics.commit(self.state, self.decision, dynamics.settle(self.state, self.world, self.decision, self.params))
         dynamics.world_update(self.state, self.params)
         self.recorder.record(self.quarter, self.state)
         schedule.check_conditions(self.state, self.world, self.scenario_def.conditions, self.fired, self.one)

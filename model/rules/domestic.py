@@ -17,13 +17,18 @@ from model.spec.parameters import Params
 
 
 def orientation(dovish: np.ndarray, lean: np.ndarray, threat_level: np.ndarray, draw: np.ndarray,
-                params: Params) -> np.ndarray:
-    """delta <- delta + r (clip(lean - w tau) - delta), then up by J with hazard h (1 - tau/tau_calm)^+. (R, N)."""
+                endogenous: np.ndarray, params: Params) -> np.ndarray:
+    """delta <- delta + r (clip(lean - w tau) - delta), then up by J with hazard h (1 - tau/tau_calm)^+. (R, N).
+
+    Only actors whose constraints are endogenous have this domestic politics; for the others
+    dovishness is a driver that only events change.
+    """
     goal = np.clip(lean - params.orientation_threat[:, None] * threat_level, 0.0, 1.0)
     moved = dovish + params.orientation_rate[:, None] * (goal - dovish)
     calm = np.maximum(0.0, 1.0 - threat_level / params.calm_threshold[:, None])
     turn = draw < params.dovish_turn_rate[:, None] * calm
-    return np.where(turn, np.minimum(1.0, moved + params.dovish_jump[:, None]), moved)
+    turned = np.where(turn, np.minimum(1.0, moved + params.dovish_jump[:, None]), moved)
+    return np.where(endogenous[None, :], turned, dovish)
 
 
 def reform_hazard(threat_level: np.ndarray, fear: np.ndarray, dovish: np.ndarray, state_index: np.ndarray,

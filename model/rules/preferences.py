@@ -28,7 +28,8 @@ def shared_threat(threat: np.ndarray) -> np.ndarray:
 
 def help_against(threat: np.ndarray, usefulness: np.ndarray, proximity: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """What partner j offers against i's threats: (M_ij, M^reach_ij), sums over third parties k of
-    T^_ik u_jk and of T^_ik u_jk reach_jk; u_jk is j's share of strength against k. (R, N, N) each."""
+    T^_ik u_jk and of T^_ik u_jk reach_jk; ``usefulness[r, j, k]`` = u_jk is j's share of strength
+    against k, S_j / (S_j + S_k). (R, N, N) each."""
     against = threat[:, :, None, :] * usefulness[:, None, :, :]  # i, j, k
     return sum_over_others(against), sum_over_others(against * proximity[None, None, :, :])
 
@@ -55,7 +56,8 @@ def desired(help_any: np.ndarray, help_reach: np.ndarray, levels: np.ndarray, af
 
     y = (threat drive + transnational drive) (1 + affinity) + pull - rival - m_d fear - cost_d (1 - a_eff ag).
     The threat drive is (0.3 + 0.7 m_d) w_T ((1 - m_d) M + m_d M^reach): military domains need reach.
-    ``affinity`` (values, trust, hub) amplifies a reason to cooperate but is none by itself; ``pull``
+    ``affinity`` (values, trust, hub) amplifies a reason to cooperate but is none by itself (the
+    multiplier 1 + affinity is kept at or above 0); ``pull``
     (alliance commitment, hedging), ``rival`` and ``fear`` (entrapment, backlash) are weighted (R, N, N)
     terms. The sum is formed domain-first on a flat (D, R*N*N) layout, so numpy's inner loops run
     over every dyad of every run at once; every element sees the same operations in any layout.
@@ -68,7 +70,7 @@ def desired(help_any: np.ndarray, help_reach: np.ndarray, levels: np.ndarray, af
     near = (w * help_any).reshape(flat)
     reach = (w * help_reach).reshape(flat)
     trans = np.repeat((params.weight_transnational[:, None] * transnational_pull(levels)).T, n * n, axis=1)
-    y = (urge * (1.0 - m) * near + urge * m * reach + trans) * (1.0 + affinity).reshape(flat)
+    y = (urge * (1.0 - m) * near + urge * m * reach + trans) * np.maximum(0.0, 1.0 + affinity).reshape(flat)
     y += (pull - rival).reshape(flat)
     y -= m * fear.reshape(flat)
     cost = np.repeat((params.cost_scale[:, None] * COST[None, :]).T, n * n, axis=1)  # (D, R*N*N)
