@@ -200,7 +200,9 @@ def test_milestones_in_the_wrong_order_are_penalised(tmp_path):
 def test_shipped_configs_load():
     base = load_config(ROOT / "experiments" / "calibrate_baseline.yaml")
     oos = load_config(ROOT / "experiments" / "calibrate_oos.yaml")
-    assert base.scenario.name == "article9_reinterpretation"
+    assert base.scenario.name == "historical_baseline"
+    post = load_config(ROOT / "experiments" / "posterior_history.yaml")
+    assert post.method == "abc" and post.window == (1990, 2014) and post.abc["population"] == 200
     assert base.window == (1990, 2025) and oos.window == (1990, 2014)
     assert [t.index for t in base.targets] == ["japan_nato", "china_russia_alignment"]
     assert all(len(t.milestones) for t in base.targets)

@@ -3,7 +3,7 @@
 A calibration config is a YAML file (see ``experiments/calibrate_baseline.yaml`` and
 ``docs/calibration.md``)::
 
-    scenario: article9_reinterpretation     # shipped name or path; default as shown
+    scenario: historical_baseline           # shipped name or path; default as shown
     parameters:                             # registry names to fit (required)
       build_rate: {low: 0.02, high: 0.3}    # optional narrower range (inside the registry's)
       weight_shared_threat:                 # empty: the registry's range
@@ -54,10 +54,12 @@ from model.spec.ranges import ParameterRange, parse_parameters
 from model.spec.scenario import Scenario
 from model.spec.yamlio import Located, load_mapping
 
-DEFAULT_SCENARIO = "article9_reinterpretation"
+DEFAULT_SCENARIO = "historical_baseline"
 DEFAULT_ORDER_WEIGHT = 1e-4
 _TOP = {"scenario", "description", "parameters", "fit_window", "replications", "trials", "seed", "workers",
-        "targets", "weights"}
+        "targets", "weights", "method", "abc"}
+METHODS = ("optuna", "abc")  # a point fit (Optuna TPE) or a posterior (ABC-SMC, experiments/analysis/posterior.py)
+_ABC = {"population", "generations", "quantile", "min_acceptance", "batch"}
 
 
 @dataclass
@@ -92,6 +94,8 @@ class CalibrationConfig:
     targets: list[Target]
     order_weight: float
     description: str = ""
+    method: str = "optuna"
+    abc: dict = field(default_factory=dict)  # ABC-SMC settings (population, generations, quantile, ...)
 
     @property
     def window_dates(self) -> tuple[float, float]:
@@ -190,6 +194,21 @@ def load_config(path: str | Path, replications: int | None = None, trials: int |
         path=file, scenario=scenario, scenario_ref=ref, parameters=params, window=(first, last),
         replications=replications or reps, trials=trials or n_trials, seed=seed, workers=workers or n_workers,
         targets=targets, order_weight=order_weight, description=F.text(doc, "description", file, default=""),
+        method=F.text(doc, "method", file, default="optuna", choices=METHODS), abc=_abc_settings(doc, file),
     )
+
+
+def _abc_settings(doc: Located, file: str) -> dict:
+    """The ``abc:`` block: population size, generations, tolerance quantile, least acceptance, batch size."""
+    a = F.mapping(doc, "abc", file)
+    F.check_keys(a, file, _ABC, where="abc.")
+    out: dict = {}
+    for key, lo, hi in (("population", 10, 100_000), ("generations", 1, 100), ("batch", 1, 10_000)):
+        if key in a:
+            out[key] = int(F.number(a, key, file, "abc.", lo, hi, integer=True))
+    for key, lo, hi in (("quantile", 0.05, 0.95), ("min_acceptance", 0.0, 1.0)):
+        if key in a:
+            out[key] = F.number(a, key, file, "abc.", lo, hi)
+    return out
 
 

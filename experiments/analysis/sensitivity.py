@@ -2,7 +2,7 @@
 
 A sensitivity config is a YAML file (see ``experiments/sensitivity_morris.yaml``)::
 
-    scenario: article9_reinterpretation   # shipped name or path; default as shown
+    scenario: historical_baseline         # shipped name or path; default as shown
     parameters: all                       # or a list of names, or name: {low, high}; default all
     method: morris                        # morris | sobol
     samples: 10                           # Morris trajectories, or Sobol base sample N
@@ -168,7 +168,7 @@ def load_config(path: str | Path, samples: int | None = None) -> SensitivityConf
     file = str(path)
     doc = load_mapping(path, "sensitivity config")
     F.check_keys(doc, file, _TOP)
-    scenario, _ = scenario_field(doc, file, "article9_reinterpretation")
+    scenario, _ = scenario_field(doc, file, "historical_baseline")
     params = parse_parameters(doc, file, default_all=True)
     if any(p.log for p in params):
         raise InputError(file, doc.line_of("parameters"), "parameters", "log scales are not supported here")

@@ -1,4 +1,8 @@
-"""``alliance calibrate CONFIG``: fit parameters to the historical record (resumable Optuna study).
+"""``alliance calibrate CONFIG``: fit parameters to the historical record: a point (Optuna) or a posterior (ABC-SMC).
+
+``method: optuna`` (the default) runs a resumable Optuna study and writes the best values;
+``method: abc`` runs ABC-SMC (experiments/analysis/posterior.py) and writes a file of
+weighted parameter draws that batches, ``alliance run --posterior`` and the page can use.
 
 The output folder is checked (not a file, no other kind of result, a readable study
 database if there is one) and locked before the study opens. A progress bar (stderr;
@@ -21,7 +25,12 @@ from pathlib import Path
 from tqdm import tqdm
 
 from experiments.analysis.calibration import calibrate, load_config
+from experiments.analysis.posterior import Settings, abc_smc
 from experiments.cli.command import Command
+from experiments.pipeline.evaluators import EXECUTORS
+from experiments.pipeline.posterior_file import read_posterior, weighted_quantile
+from experiments.plots.posterior import posterior_figure
+from experiments.store.atomic import atomic_write
 from experiments.store.folders import check_out, claim, default_folder
 from experiments.store.lock import folder_lock
 from model.spec.errors import InputError
@@ -59,6 +68,39 @@ def _print_result(result) -> None:
         print(f"wrote {f}")
 
 
+def _posterior(config, out: Path, args) -> int:
+    """ABC-SMC: generations logged to stderr, the posterior summarised on stdout."""
+    settings = Settings(**{**config.abc, **({"population": args.population} if args.population else {}),
+                           **({"generations": args.generations} if args.generations else {})})
+    executor = args.executor or ("processes" if config.workers > 1 else "serial")
+    with tqdm(total=settings.generations, unit="generation", file=sys.stderr, disable=args.quiet,
+              desc="abc-smc") as bar:
+        def log(msg: str) -> None:
+            if msg.startswith("generation"):
+                bar.update(1)
+            bar.write(msg, file=sys.stderr)
+
+        pops = abc_smc(config, settings, out, executor, config.workers, log)
+    if not pops:
+        raise InputError(config.path, None, "abc", "no generation finished")
+    post = read_posterior(out)
+    print(f"posterior: {len(post.theta)} weighted draws after {len(pops)} generations "
+          f"(final tolerance {pops[-1].epsilon:.3g}; {sum(p.evaluations for p in pops):,} particles evaluated)")
+    print(f"  {'parameter':28s} {'median':>9s} {'5 %':>9s} {'95 %':>9s}   prior range")
+    for k, name in enumerate(post.names):
+        q = [weighted_quantile(post.theta[:, k], post.weights, x) for x in (0.5, 0.05, 0.95)]
+        p = config.parameters[k]
+        print(f"  {name:28s} {q[0]:9.4g} {q[1]:9.4g} {q[2]:9.4g}   [{p.low:g}, {p.high:g}]{' log' if p.log else ''}")
+    fig = posterior_figure(post.theta, post.weights, list(post.names),
+                           [(p.low, p.high) for p in config.parameters], [p.log for p in config.parameters],
+                           f"Posterior of {config.scenario.name} fitted to {config.window[0]}-{config.window[1]} "
+                           f"(ABC-SMC, {len(post.theta)} particles, tolerance {pops[-1].epsilon:.3g})")
+    atomic_write(out / "posterior.png", lambda tmp: fig.savefig(tmp, format="png", dpi=90))
+    for f in ("posterior.parquet", "populations.parquet", "posterior.json", "posterior.png"):
+        print(f"wrote {out / f}")
+    return 0
+
+
 def _run(args) -> int:
     config = load_config(args.config, replications=args.replications, trials=args.trials, workers=args.workers)
     out = Path(args.out) if args.out else default_folder(Path(args.config).stem, args.config, "config",
@@ -67,6 +109,8 @@ def _run(args) -> int:
     check_study(out)
     with folder_lock(out, getattr(args, "command_line", "alliance calibrate")):
         claim(out, "calibration")
+        if config.method == "abc":
+            return _posterior(config, out, args)
         bars: list = []  # the bar starts with the study's first log line (after the config and study are checked)
 
         def log(msg: str) -> None:
@@ -95,7 +139,11 @@ def _configure(p) -> None:
     p.add_argument("--out", help="output folder holding study.db (default results/calibration/CONFIG-NAME); "
                    "rerun with the same folder to resume")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--executor", choices=EXECUTORS, help="where ABC-SMC evaluates its particles (default: serial, "
+                   "or processes with --workers > 1)")
+    p.add_argument("--population", type=int, help="ABC-SMC: particles per generation (overrides the config)")
+    p.add_argument("--generations", type=int, help="ABC-SMC: generations (overrides the config)")
 
 
-CALIBRATE = Command("calibrate", "fit registry parameters to the historical record (Optuna TPE; resumable SQLite "
-                    "study)", _configure, _run)
+CALIBRATE = Command("calibrate", "fit registry parameters to the historical record: a point fit (Optuna TPE, "
+                    "resumable) or a posterior (ABC-SMC, method: abc)", _configure, _run)

@@ -15,6 +15,7 @@ import pyarrow.parquet as pq
 from tqdm import tqdm
 
 from experiments.cli.command import Command
+from experiments.pipeline.posterior_file import read_posterior
 from experiments.pipeline.single import BLOCK, check_size, simulate_in_blocks
 from experiments.store.atomic import write_json, write_table
 from experiments.store.folders import check_out, claim, default_folder
@@ -46,13 +47,18 @@ def _run(args) -> int:
     scenario = load_scenario(args.scenario)
     scenario.parameters.update(overrides)
     check_size(scenario, args.replications)
+    post = read_posterior(args.posterior, "--posterior", None, "posterior") if args.posterior else None
+    draws = post.draw(args.replications, args.seed) if post else None
     out = Path(args.out) if args.out else default_folder(scenario.name, scenario.path)
     check_out(out)
     with folder_lock(out, getattr(args, "command_line", "alliance run")):
         claim(out, "run")
         with tqdm(total=args.replications, unit="run", desc=scenario.name, file=sys.stderr,
                   disable=args.quiet or args.replications <= BLOCK) as bar:
-            table, meta = simulate_in_blocks(scenario, args.seed, args.replications, args.engine, bar.update)
+            table, meta = simulate_in_blocks(scenario, args.seed, args.replications, args.engine, bar.update, draws)
+        if post:
+            meta["posterior"] = {"file": post.path, "sha256": sha256(Path(post.path)), "parameters": list(post.names),
+                                 "draws": "run r uses draw r of Posterior.draw(replications, seed)"}
         path = _write(out, table, meta, args.csv)
     print(f"wrote {path} ({len(table):,} rows) and {out / 'metadata.json'}")
     return 0
@@ -67,6 +73,8 @@ def _configure(p) -> None:
     p.add_argument("--engine", choices=("kernel", "mesa"), help="kernel (fast) or mesa (reference); "
                    "default: kernel (both engines apply custom agent classes)")
     p.add_argument("--set", action="append", metavar="NAME=VALUE", help="override a registry parameter")
+    p.add_argument("--posterior", metavar="FILE", help="draw each replication's parameters from a posterior "
+                   "(posterior.parquet of alliance calibrate with method: abc, or its folder)")
     p.add_argument("--quiet", action="store_true", help=f"no progress bar (shown above {BLOCK} replications)")
 
 

@@ -17,8 +17,9 @@ import numpy as np
 import pandas as pd
 
 from experiments.pipeline import samplers as D
-from experiments.pipeline.config import count_field, scenarios_field, seed_field
+from experiments.pipeline.config import count_field, resolve_file, scenarios_field, seed_field
 from experiments.pipeline.limits import check_points, check_runs
+from experiments.pipeline.posterior_file import Posterior, read_posterior
 from model.spec import fields as F
 from model.spec.errors import InputError
 from model.spec.paths import ROOT
@@ -26,7 +27,7 @@ from model.spec.ranges import parse_parameters
 from model.spec.runspec import RunSpec, parameters_for
 from model.spec.scenario import Scenario
 from model.spec.timegrid import on_grid, step_of
-from model.spec.yamlio import load_mapping
+from model.spec.yamlio import Located, load_mapping
 
 _TOP = {"name", "description", "scenarios", "parameters", "design", "samples", "levels", "replications",
         "outputs", "seed", "chunk_size", "engine"}
@@ -111,6 +112,19 @@ def _keep_dates(doc, file: str, scenarios: list[Scenario]) -> list[float] | None
     return keep
 
 
+def _posterior(doc, file: str) -> Posterior | None:
+    """``parameters: {posterior: FILE}``: sample parameter sets from a posterior (ABC-SMC) instead of a design."""
+    raw = doc.get("parameters")
+    if not (isinstance(raw, Located) and "posterior" in raw):
+        return None
+    if len(raw) != 1 or "design" in doc:
+        raise InputError(file, doc.line_of("parameters"), "parameters.posterior",
+                         "a posterior is the whole design: give it alone, without other parameters or a design")
+    line = raw.line_of("posterior")
+    name = F.text(raw, "posterior", file, "parameters.")
+    return read_posterior(resolve_file(name, file), file, line, "parameters.posterior")
+
+
 def _design(doc, file: str, names: list[str]) -> str:
     design = F.text(doc, "design", file, default="none" if not names else "lhs", choices=("none",) + D.DESIGNS)
     if design == "none" and names:
@@ -139,12 +153,13 @@ def load_experiment(path: str | Path) -> Experiment:
     doc = load_mapping(path, "experiment file")
     F.check_keys(doc, file, _TOP, required=("scenarios",))
     scenarios = scenarios_field(doc, file)
-    ranges = parse_parameters(doc, file) if "parameters" in doc else []
+    posterior = _posterior(doc, file)
+    ranges = parse_parameters(doc, file) if "parameters" in doc and posterior is None else []
     if any(r.log for r in ranges):
         raise InputError(file, doc.line_of("parameters"), "parameters", "log scales apply to calibration only")
-    names = [r.name for r in ranges]
-    bounds = [(r.low, r.high) for r in ranges]
-    design = _design(doc, file, names)
+    names = list(posterior.names) if posterior else [r.name for r in ranges]
+    bounds = posterior.bounds() if posterior else [(r.low, r.high) for r in ranges]
+    design = "posterior" if posterior else _design(doc, file, names)
     samples = count_field(doc, "samples", file, 1, 1_000_000, 8)
     levels = count_field(doc, "levels", file, 2, 100, 3)
     reps = count_field(doc, "replications", file, 1, 100_000, 10)
@@ -152,7 +167,11 @@ def load_experiment(path: str | Path) -> Experiment:
     chunk = count_field(doc, "chunk_size", file, 1, 100_000, 250)
     engine = F.text(doc, "engine", file, default="auto", choices=("auto", "kernel", "mesa"))
     keep_dates = _keep_dates(doc, file, scenarios)
-    points = _points(doc, file, design, names, bounds, samples, levels, seed, len(scenarios) * reps)
+    if posterior:
+        check_runs(samples * len(scenarios) * reps, file, doc.line, None, "runs (scenarios x draws x replications)")
+        points = np.array([[d[n] for n in names] for d in posterior.draw(samples, seed)])
+    else:
+        points = _points(doc, file, design, names, bounds, samples, levels, seed, len(scenarios) * reps)
     exp = Experiment(name=F.text(doc, "name", file, default=path.stem), path=file,
                      description=F.text(doc, "description", file, default=""), scenarios=scenarios, names=names,
                      bounds=bounds, design=design, points=points, replications=reps, keep_dates=keep_dates,
@@ -160,5 +179,7 @@ def load_experiment(path: str | Path) -> Experiment:
     h = hashlib.sha256(path.read_bytes())
     for s in scenarios:
         h.update(s.digest.encode())
+    if posterior:
+        h.update(Path(posterior.path).read_bytes())
     exp.digest = h.hexdigest()
     return exp

@@ -12,14 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import numpy as np
 import pandas as pd
 
 from experiments.pipeline.estimate import MEMORY_BYTES_PER_ROW, memory_budget, rows_per_run
 from experiments.pipeline.limits import check_memory, check_runs
-from model.engines.simulate import run_specs, simulate
-from model.engines.tidy import tidy
-from model.spec.runspec import RunSpec, parameters_for
+from model.engines.simulate import simulate
 from model.spec.scenario import Scenario
 
 BLOCK = 50  # replications per kernel call
@@ -34,27 +31,20 @@ def check_size(scenario: Scenario, replications: int) -> None:
                  "(replications: N) and use alliance batch, which writes chunk by chunk")
 
 
-def _block(scenario: Scenario, params: dict, seed: int, runs: range, engine: str) -> pd.DataFrame:
-    specs = [RunSpec(scenario, params, seed, (r,)) for r in runs]
-    ids = pd.DataFrame({"run": np.arange(runs.start, runs.stop), "scenario": scenario.name,
-                        "replication": np.arange(runs.start, runs.stop)})
-    ids["scenario"] = ids["scenario"].astype("category")
-    return tidy(run_specs(specs, engine), scenario.world, scenario.start, ids)
-
-
 def simulate_in_blocks(scenario: Scenario, seed: int, replications: int, engine: str | None = None,
-                       progress: Callable[[int], None] | None = None) -> tuple[pd.DataFrame, dict]:
-    """``simulate(scenario, seed, replications, engine=engine)``, BLOCK replications at a time."""
+                       progress: Callable[[int], None] | None = None,
+                       per_run: list[dict] | None = None) -> tuple[pd.DataFrame, dict]:
+    """``simulate(scenario, seed, replications, engine=engine, per_run=per_run)``, BLOCK replications at a time."""
     step = progress or (lambda n: None)
-    first = min(BLOCK, replications)
-    table, meta = simulate(scenario, seed, first, engine=engine)
-    step(first)
-    frames = [table]
-    params = parameters_for(scenario)
-    for lo in range(first, replications, BLOCK):
-        runs = range(lo, min(replications, lo + BLOCK))
-        frames.append(_block(scenario, params, seed, runs, meta["engine"]))
-        step(len(runs))
+    frames, meta = [], {}
+    for lo in range(0, replications, BLOCK):
+        n = min(BLOCK, replications - lo)
+        table, part = simulate(scenario, seed, n, engine=engine, first=lo,
+                               per_run=per_run[lo:lo + n] if per_run else None)
+        if not meta:
+            meta = part
+        frames.append(table)
+        step(n)
     meta["replications"] = replications
     meta["seed"]["identities"] = [[r] for r in range(replications)]
-    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else table, meta
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0], meta

@@ -19,6 +19,7 @@ import pandas as pd
 from experiments.analysis.landscape_store import NEEDED, landscape_table
 from experiments.plots import select as Q
 from experiments.plots.blocs import blocs_chart
+from experiments.plots.counterfactual import counterfactual_chart
 from experiments.plots.difference import scenario_differences
 from experiments.plots.fan import fan_chart
 from experiments.plots.milestones import has_record, milestone_chart, record_end
@@ -31,7 +32,7 @@ from experiments.store.reader import columns, load, metadata, runs
 from model.spec.domains import DOMAINS
 from model.spec.errors import InputError
 
-KINDS = ("fan", "difference", "threat", "network", "sweep", "milestones", "blocs", "all")
+KINDS = ("fan", "difference", "counterfactual", "threat", "network", "sweep", "milestones", "blocs", "all")
 FORMATS = ("png", "svg", "pdf")
 DEFAULT_DATE = 2025.0
 DPI = 200
@@ -206,6 +207,28 @@ def _differences(st: _Store, o: _Ask) -> list:
     return [(f"difference_{_safe(s)}", fig) for s, fig in figs]
 
 
+def counterfactuals_of(events: dict, factual: str) -> list[str]:
+    """Scenarios whose events are a strict subset of the factual run's (it with some events removed)."""
+    if factual not in events:
+        return []
+    fact = set(Q.event_keys(events[factual]))
+    return [s for s, t in events.items() if s != factual and set(Q.event_keys(t)) < fact]
+
+
+def _counterfactuals(st: _Store, o: _Ask) -> list:
+    """The factual run against each counterfactual of it in the store, per world index, with the paired effect."""
+    df = st.dyad()
+    cfs = [s for s in counterfactuals_of(st.events(), o.baseline) if s in Q.scenarios_in(df)]
+    if o.scenarios:
+        cfs = [s for s in cfs if s in o.scenarios]
+    if not cfs and o.strict:
+        raise InputError(o.where, None, "scenario", f"no counterfactual of '{o.baseline}' (a scenario that removes "
+                         "some of its events) is in the results")
+    return [(f"counterfactual_{_safe(s)}_{_safe(i)}", counterfactual_chart(df, o.baseline, s, i, events=st.events(),
+                                                                           source=o.where))
+            for s in cfs for i in st.indices()]
+
+
 def _threats(st: _Store, o: _Ask) -> list:
     """The threat heatmap and, with full trajectories, the observer's threat lines."""
     tdf = st.threat()
@@ -269,7 +292,8 @@ def _sweeps(st: _Store, o: _Ask) -> list:
     return out
 
 
-BUILDERS = {"fan": _fans, "difference": _differences, "threat": _threats, "network": _network,
+BUILDERS = {"fan": _fans, "difference": _differences, "counterfactual": _counterfactuals, "threat": _threats,
+            "network": _network,
             "milestones": _milestones, "blocs": _blocs, "sweep": _sweeps}
 
 

@@ -237,7 +237,7 @@ def _event_frame(events) -> pd.DataFrame:
     return out.dropna(subset=["date"]).sort_values("date", kind="stable").reset_index(drop=True)
 
 
-def _event_keys(t: pd.DataFrame) -> list[tuple]:
+def event_keys(t: pd.DataFrame) -> list[tuple]:
     """What identifies an event when comparing a scenario's events with the baseline's."""
     return list(zip(t["date"].round(6), t["quantity"].astype(str), t["op"].astype(str), t["value"].astype(str)))
 
@@ -257,9 +257,9 @@ def scenario_events(meta: dict | None, baseline: str = BASELINE) -> dict[str, pd
     if not isinstance(ev, dict):
         return {}
     tables = {str(s): _event_frame(e) for s, e in ev.items()}
-    base = set(_event_keys(tables[baseline])) if baseline in tables else None
+    base = set(event_keys(tables[baseline])) if baseline in tables else None
     for s, t in tables.items():
-        t["own"] = [base is not None and s != baseline and k not in base for k in _event_keys(t)]
+        t["own"] = [base is not None and s != baseline and k not in base for k in event_keys(t)]
     return tables
 
 

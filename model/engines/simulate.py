@@ -24,22 +24,30 @@ def run_specs(specs: list[RunSpec], engine: str = "kernel", keep=None) -> Trajec
 
 
 def simulate(scenario: Scenario, seed: int = 0, replications: int = 1, parameters: dict | None = None,
-             engine: str | None = None, keep=None) -> tuple[pd.DataFrame, dict]:
-    """Run ``replications`` runs (identities (0,), (1,), ...) and return the tidy table and metadata."""
+             engine: str | None = None, keep=None, per_run: list[dict] | None = None,
+             first: int = 0) -> tuple[pd.DataFrame, dict]:
+    """Run ``replications`` runs (identities (first,), (first + 1,), ...) into a tidy table and metadata.
+
+    ``per_run`` (one mapping per run, e.g. posterior draws) overrides parameters run by run;
+    its values become columns of the table, as a batch's varied parameters do.
+    """
     engine = engine or "kernel"
     params = parameters_for(scenario, parameters)
-    specs = [RunSpec(scenario, params, seed, (r,)) for r in range(replications)]
+    extra = per_run or [{}] * replications
+    specs = [RunSpec(scenario, {**params, **extra[r]}, seed, (first + r,)) for r in range(replications)]
     t = run_specs(specs, engine, keep)
-    runs = pd.DataFrame({"run": np.arange(replications), "scenario": scenario.name,
-                         "replication": np.arange(replications)})
+    ids = np.arange(first, first + replications)
+    runs = pd.DataFrame({"run": ids, "scenario": scenario.name, "replication": ids})
     runs["scenario"] = runs["scenario"].astype("category")
+    for name in extra[0] if per_run else ():
+        runs[name] = [d[name] for d in per_run]
     table = tidy(t, scenario.world, scenario.start, runs)
     meta = {
         "scenario": scenario.name, "scenario_file": scenario.path, "scenario_sha256": scenario.digest,
         "world": scenario.world.name, "world_sha256": scenario.world.digest,
         "horizon": [scenario.start, scenario.end], "parameters": params,
         "seed": {"master": seed, "identities": [list(s.identity) for s in specs],
-                 "scheme": "numpy SeedSequence(master, spawn_key=identity) -> PCG64"},
+                 "scheme": "numpy SeedSequence(master, spawn_key=identity) -> PCG64 (shocks, hazard draws)"},
         "replications": replications, "engine": engine, "package_version": package_version(),
         "events": [{"date": e.date, "quantity": e.quantity.name, "op": e.op, "value": e.value, "label": e.label}
                    for e in scenario.events],

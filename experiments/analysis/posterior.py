@@ -1,0 +1,239 @@
+"""Calibration as a posterior: approximate Bayesian computation by sequential Monte Carlo (ABC-SMC).
+
+The record cannot tell many parameters apart, so calibration returns a population of
+weighted parameter draws, not a point. The algorithm is the population Monte Carlo
+ABC of Beaumont et al. (2009, Biometrika 96(4)) with an adaptive tolerance (Del Moral
+et al. 2012): generation 0 samples the prior (uniform, or log-uniform, on each
+parameter's range); each later generation sets its tolerance to a quantile of the
+previous generation's distances, proposes particles by perturbing weighted draws of the
+previous population with a Gaussian of twice their weighted covariance, keeps those
+whose distance is within the tolerance, and weights them by prior / proposal density.
+
+The distance of a particle is the calibration objective (experiments/analysis/objective.py)
+of the median of R replications in the fit window. Each particle's runs are seeded by
+its own identity (generation, candidate, replication) and candidates are evaluated in
+batches on the pipeline's evaluator (serial, processes, Dask) and accepted in candidate
+order, so a posterior is the same to the last bit wherever it is computed. (pyabc was
+considered: its samplers reseed every worker from the operating system's entropy, so
+its posteriors cannot be reproduced; ELFI and sbi were set aside for their maintenance
+and their neural-network stack.) Each finished generation is written atomically; a
+rerun with the same config resumes after the last one.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from experiments.analysis.calibration_config import CalibrationConfig
+from experiments.analysis.objective import score
+from experiments.pipeline.evaluators import evaluator
+from experiments.pipeline.outcomes import index_paths
+from experiments.pipeline.posterior_file import weighted_median, weighted_quantile
+from experiments.store.atomic import write_json, write_table
+from model.spec.errors import InputError
+from model.spec.provenance import model_digest, package_version
+from model.spec.ranges import ParameterRange
+
+GENERATION_KEY = 1_000_000  # candidate identities of generation t start at t * GENERATION_KEY
+
+
+@dataclass(frozen=True)
+class Settings:
+    """ABC-SMC settings (a calibration config's ``abc:`` block)."""
+
+    population: int = 200
+    generations: int = 8
+    quantile: float = 0.5
+    min_acceptance: float = 0.02
+    batch: int = 25
+
+
+# ----------------------------------------------------------------------------- the prior and the proposal
+def _to_unit(theta: np.ndarray, ranges: list[ParameterRange]) -> np.ndarray:
+    """Parameter values -> the proposal space (log for log-scale parameters)."""
+    return np.column_stack([np.log(theta[:, k]) if p.log else theta[:, k] for k, p in enumerate(ranges)])
+
+
+def _from_unit(x: np.ndarray, ranges: list[ParameterRange]) -> np.ndarray:
+    return np.column_stack([np.exp(x[:, k]) if p.log else x[:, k] for k, p in enumerate(ranges)])
+
+
+def _bounds(ranges: list[ParameterRange]) -> tuple[np.ndarray, np.ndarray]:
+    lo = np.array([math.log(p.low) if p.log else p.low for p in ranges])
+    hi = np.array([math.log(p.high) if p.log else p.high for p in ranges])
+    return lo, hi
+
+
+def prior_sample(ranges: list[ParameterRange], n: int, rng: np.random.Generator) -> np.ndarray:
+    """n draws from the prior: independent uniforms on each range (on the log scale for log parameters)."""
+    lo, hi = _bounds(ranges)
+    return _from_unit(lo + (hi - lo) * rng.random((n, len(ranges))), ranges)
+
+
+def _perturb(pop: np.ndarray, weights: np.ndarray, ranges: list[ParameterRange], n: int,
+             rng: np.random.Generator) -> np.ndarray:
+    """n proposals: weighted draws of the population, moved by N(0, 2 Sigma_w), redrawn until inside the prior."""
+    x = _to_unit(pop, ranges)
+    cov = 2.0 * np.atleast_2d(np.cov(x, rowvar=False, aweights=weights))
+    chol = np.linalg.cholesky(cov + 1e-12 * np.eye(len(ranges)))
+    lo, hi = _bounds(ranges)
+    out = np.empty((n, len(ranges)))
+    todo = np.arange(n)
+    while todo.size:
+        pick = rng.choice(len(x), size=todo.size, p=weights)
+        cand = x[pick] + rng.standard_normal((todo.size, len(ranges))) @ chol.T
+        ok = np.all((cand >= lo) & (cand <= hi), axis=1)
+        out[todo[ok]] = cand[ok]
+        todo = todo[~ok]
+    return _from_unit(out, ranges)
+
+
+def _new_weights(new: np.ndarray, old: np.ndarray, old_w: np.ndarray, ranges: list[ParameterRange]) -> np.ndarray:
+    """w_i proportional to prior(theta_i) / sum_j w_j K(theta_i | theta_j); the prior is flat on its box."""
+    xn, xo = _to_unit(new, ranges), _to_unit(old, ranges)
+    cov = 2.0 * np.atleast_2d(np.cov(xo, rowvar=False, aweights=old_w))
+    inv = np.linalg.inv(cov + 1e-12 * np.eye(len(ranges)))
+    d = xn[:, None, :] - xo[None, :, :]
+    kernel = np.exp(-0.5 * np.einsum("ijk,kl,ijl->ij", d, inv, d))  # the normalising constant cancels
+    w = 1.0 / (kernel @ old_w)
+    return w / w.sum()
+
+
+# ----------------------------------------------------------------------------- distances (the tasks)
+def distances(config: CalibrationConfig, theta: np.ndarray, first: int) -> np.ndarray:
+    """One task: the distance of each row of ``theta`` (candidates first, first+1, ...)."""
+    names = [p.name for p in config.parameters]
+    window = config.window_dates
+    points = [dict(zip(names, row.tolist())) for row in theta]
+    _, paths = index_paths(config.scenario, points, config.replications, config.seed, last_date=window[1] - 0.25,
+                           indices=[t.index for t in config.targets], paired=False, first=first)
+    out = np.empty(len(theta))
+    for s in range(len(theta)):
+        meds = {k: np.median(v[s], axis=0) for k, v in paths.items()}
+        out[s] = score(meds, config.scenario.start, config.targets, window, config.order_weight)["score"]
+    return out
+
+
+def _evaluate(ev, config: CalibrationConfig, theta: np.ndarray, first: int, batch: int) -> np.ndarray:
+    """Distances of all candidates, in candidate order, evaluated in batches on the evaluator."""
+    shared = ev.share(config)
+    futures = [ev.submit(distances, shared, theta[lo:lo + batch], first + lo) for lo in range(0, len(theta), batch)]
+    return np.concatenate([f.result() for f in futures])
+
+
+# ----------------------------------------------------------------------------- the populations
+@dataclass
+class Population:
+    """One generation: accepted particles, their weights and distances, and how it was reached."""
+
+    generation: int
+    theta: np.ndarray
+    weights: np.ndarray
+    distance: np.ndarray
+    epsilon: float
+    evaluations: int
+
+    def frame(self, names: list[str]) -> pd.DataFrame:
+        df = pd.DataFrame(self.theta, columns=names)
+        df.insert(0, "generation", self.generation)
+        df["weight"] = self.weights
+        df["distance"] = self.distance
+        return df
+
+
+def _generation(config: CalibrationConfig, st: Settings, ev, prev: Population | None, t: int,
+                log: Callable[[str], None]) -> Population | None:
+    """Generation t from the previous population (None: sample the prior). None when acceptance falls too low."""
+    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(config.seed, spawn_key=(t,))))
+    n, first = st.population, t * GENERATION_KEY
+    if prev is None:
+        theta = prior_sample(config.parameters, n, rng)
+        d = _evaluate(ev, config, theta, first, st.batch)
+        return Population(0, theta, np.full(n, 1.0 / n), d, math.inf, n)
+    eps = weighted_quantile(prev.distance, prev.weights, st.quantile)
+    kept: list[np.ndarray] = []
+    dist: list[np.ndarray] = []
+    tried = 0
+    while sum(len(k) for k in kept) < n:
+        cand = _perturb(prev.theta, prev.weights, config.parameters, n, rng)
+        d = _evaluate(ev, config, cand, first + tried, st.batch)
+        tried += n
+        kept.append(cand[d <= eps])
+        dist.append(d[d <= eps])
+        accepted = sum(len(k) for k in kept)
+        if accepted / tried < st.min_acceptance:
+            log(f"generation {t}: acceptance {accepted}/{tried} is below {st.min_acceptance:.0%}; stopping")
+            return None
+    theta, d = np.concatenate(kept)[:n], np.concatenate(dist)[:n]  # the first n in candidate order
+    return Population(t, theta, _new_weights(theta, prev.theta, prev.weights, config.parameters), d, eps, tried)
+
+
+def _fingerprint(config: CalibrationConfig, st: Settings) -> str:
+    return config.fingerprint() + f"|abc:{st.population}:{st.quantile}:{st.batch}"
+
+
+def _resume(out: Path, names: list[str], fp: str) -> list[Population]:
+    """The generations already written in OUT for this configuration (none when it differs)."""
+    meta = out / "posterior.json"
+    if not meta.exists():
+        return []
+    m = json.loads(meta.read_text())
+    if m.get("fingerprint") != fp:
+        raise InputError(str(meta), None, None, "this folder holds a posterior of a different configuration "
+                                                "(scenario, parameters, window, targets, seed or model); "
+                                                "use another --out")
+    df = pd.read_parquet(out / "populations.parquet")
+    pops = []
+    for g, part in df.groupby("generation", sort=True):
+        info = m["generations"][int(g)]
+        pops.append(Population(int(g), part[names].to_numpy(), part["weight"].to_numpy(),
+                               part["distance"].to_numpy(), float(info["epsilon"]), int(info["evaluations"])))
+    return pops
+
+
+def _write(out: Path, config: CalibrationConfig, st: Settings, pops: list[Population], fp: str) -> None:
+    names = [p.name for p in config.parameters]
+    write_table(pd.concat([p.frame(names) for p in pops], ignore_index=True), out / "populations")
+    last = pops[-1]
+    write_table(last.frame(names), out / "posterior")
+    write_json({
+        "fingerprint": fp, "config": config.path, "scenario": config.scenario.name,
+        "fit_window": list(config.window), "replications": config.replications, "seed": config.seed,
+        "parameters": [{"name": p.name, "low": p.low, "high": p.high, "log": p.log} for p in config.parameters],
+        "settings": st.__dict__, "model_sha256": model_digest(), "package_version": package_version(),
+        "generations": [{"generation": p.generation, "epsilon": p.epsilon, "evaluations": p.evaluations,
+                         "acceptance": len(p.theta) / p.evaluations} for p in pops],
+        "median": {n: weighted_median(last.theta[:, k], last.weights) for k, n in enumerate(names)},
+    }, out / "posterior.json")
+
+
+def abc_smc(config: CalibrationConfig, st: Settings, out: str | Path, executor: str = "serial",
+            workers: int | None = None, log: Callable[[str], None] | None = None) -> list[Population]:
+    """Run (or resume) ABC-SMC; write ``posterior.parquet`` (the last population), ``populations.parquet``
+    and ``posterior.json`` into OUT after every generation. Returns the populations."""
+    say = log or (lambda msg: None)
+    out = Path(out)
+    names = [p.name for p in config.parameters]
+    fp = _fingerprint(config, st)
+    pops = _resume(out, names, fp)
+    if pops:
+        say(f"resuming after generation {pops[-1].generation} ({out})")
+    with evaluator(executor, workers) as ev:
+        for t in range(len(pops), st.generations):
+            t0 = time.perf_counter()
+            pop = _generation(config, st, ev, pops[-1] if pops else None, t, say)
+            if pop is None:
+                break
+            pops.append(pop)
+            _write(out, config, st, pops, fp)
+            say(f"generation {t}: tolerance {pop.epsilon:.3g}, {len(pop.theta)} accepted of {pop.evaluations} "
+                f"({len(pop.theta) / pop.evaluations:.0%}), {time.perf_counter() - t0:.0f} s")
+    return pops

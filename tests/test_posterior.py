@@ -1,0 +1,142 @@
+"""Calibration as a posterior (ABC-SMC): reproducible on every executor, resumable, recovering a known truth,
+and usable by experiments and ``alliance run``."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from experiments.analysis.calibration import load_config
+from experiments.analysis.posterior import Settings, abc_smc
+from experiments.cli.main import main
+from experiments.pipeline.experiment import load_experiment
+from experiments.pipeline.outcomes import index_paths
+from experiments.pipeline.posterior_file import read_posterior, weighted_quantile
+from model.spec.errors import InputError
+from model.spec.parameters import REGISTRY
+from model.spec.scenario import load_scenario
+
+SHORT = """\
+name: short
+description: a short test horizon on the default world
+world: default
+horizon: {start: 1990.0, end: 2000.0}
+events:
+  - {date: 1992.5, quantity: Japan.constitution, set: pko_1992}
+  - {date: 1996.25, quantity: agreement.China.Russia.all, set: 0.2}
+"""
+TRUTH = {"build_rate": 0.06, "weight_alignment_threat": 2.0}
+
+
+def write_problem(tmp: Path) -> Path:
+    """A short scenario, bands simulated from TRUTH (half-width 0.01), and an ABC config over both parameters."""
+    (tmp / "short.yaml").write_text(SHORT)
+    sc = load_scenario(tmp / "short.yaml")
+    dates, paths = index_paths(sc, [TRUTH], 4, 7)
+    for index, name in (("japan_nato", "jn.csv"), ("china_russia_alignment", "cr.csv")):
+        med = np.median(paths[index][0], axis=0)
+        pd.DataFrame({"date": dates, "target": med, "lower": med - 0.01, "upper": med + 0.01}).to_csv(
+            tmp / name, index=False)
+    cfg = tmp / "abc.yaml"
+    cfg.write_text(textwrap.dedent("""\
+        method: abc
+        scenario: short.yaml
+        parameters: [build_rate, weight_alignment_threat]
+        fit_window: {start: 1990, end: 1999}
+        replications: 4
+        seed: 7
+        abc: {population: 50, generations: 5, batch: 10}
+        targets:
+          japan_nato: {band: jn.csv}
+          china_russia_alignment: {band: cr.csv}
+        """))
+    return cfg
+
+
+@pytest.fixture(scope="module")
+def problem(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("abc")
+    cfg = load_config(write_problem(tmp))
+    pops = abc_smc(cfg, Settings(**cfg.abc), tmp / "serial")
+    return tmp, cfg, pops
+
+
+def test_the_posterior_narrows_around_the_truth(problem):
+    tmp, cfg, pops = problem
+    post = read_posterior(tmp / "serial")
+    assert len(pops) == 5 and all(b.epsilon < a.epsilon for a, b in zip(pops[1:], pops[2:]))
+    for k, name in enumerate(post.names):
+        lo, med, hi = (weighted_quantile(post.theta[:, k], post.weights, q) for q in (0.05, 0.5, 0.95))
+        reg = REGISTRY[name]
+        assert lo <= TRUTH[name] <= hi, (name, lo, hi)  # the truth is inside the 90 % interval
+        assert hi - lo < 0.6 * (reg.high - reg.low), (name, lo, hi)  # and the data narrowed the prior
+    assert np.isclose(post.weights.sum(), 1.0) and np.all(post.weights > 0)
+
+
+def test_the_same_posterior_on_processes_and_after_a_resume(problem):
+    tmp, cfg, pops = problem
+    serial = pd.read_parquet(tmp / "serial" / "populations.parquet")
+    cfg2 = load_config(tmp / "abc.yaml")
+    abc_smc(cfg2, Settings(**{**cfg2.abc, "generations": 2}), tmp / "resumed")  # stop early ...
+    abc_smc(cfg2, Settings(**cfg2.abc), tmp / "resumed", executor="processes", workers=2)  # ... go on elsewhere
+    pd.testing.assert_frame_equal(serial, pd.read_parquet(tmp / "resumed" / "populations.parquet"), check_exact=True)
+
+
+def test_a_changed_config_is_not_resumed(problem, tmp_path):
+    tmp, cfg, _ = problem
+    other = load_config(tmp / "abc.yaml")
+    other.seed = 8
+    with pytest.raises(InputError, match="different configuration"):
+        abc_smc(other, Settings(**other.abc), tmp / "serial")
+
+
+def test_draws_are_seeded_and_follow_the_weights(problem):
+    tmp, _, _ = problem
+    post = read_posterior(tmp / "serial" / "posterior.parquet")
+    a, b = post.draw(500, seed=3), post.draw(500, seed=3)
+    assert a == b and a != post.draw(500, seed=4)
+    heavy = int(np.argmax(post.weights))
+    share = np.mean([d["build_rate"] == post.theta[heavy, 0] for d in post.draw(4000, seed=5)])
+    assert abs(share - post.weights[heavy]) < 0.03
+
+
+def test_an_experiment_samples_its_parameters_from_a_posterior(problem, tmp_path):
+    tmp, _, _ = problem
+    exp_file = tmp_path / "e.yaml"
+    exp_file.write_text(f"name: e\nscenarios: [{tmp / 'short.yaml'}]\nparameters: {{posterior: {tmp / 'serial'}}}\n"
+                        "samples: 5\nreplications: 2\nseed: 11\n")
+    exp = load_experiment(exp_file)
+    post = read_posterior(tmp / "serial")
+    assert exp.design == "posterior" and exp.names == list(post.names) and exp.n_runs == 10
+    expected = [[d[n] for n in post.names] for d in post.draw(5, 11)]
+    assert np.array_equal(exp.points, np.array(expected))
+    spec = exp.spec(exp.n_runs - 1)
+    assert spec.parameters["build_rate"] == expected[-1][0]
+
+
+def test_run_draws_each_replication_from_a_posterior(problem, tmp_path):
+    tmp, _, _ = problem
+    out = tmp_path / "run"
+    assert main(["run", str(tmp / "short.yaml"), "-r", "3", "--seed", "2", "--posterior", str(tmp / "serial"),
+                 "--out", str(out), "--quiet"]) == 0
+    df = pd.read_parquet(out / "trajectories.parquet", columns=["run", "build_rate"]).drop_duplicates()
+    draws = read_posterior(tmp / "serial").draw(3, 2)
+    assert df.sort_values("run")["build_rate"].tolist() == [d["build_rate"] for d in draws]
+
+
+@pytest.mark.parametrize("content,says", [
+    (None, "no such posterior file"),
+    (pd.DataFrame({"build_rate": [0.1]}), "not a posterior"),
+    (pd.DataFrame({"build_rate": [9.0], "weight": [1.0]}), "outside the registry range"),
+    (pd.DataFrame({"build_rate": [0.1], "weight": [-1.0]}), "weights must be finite"),
+])
+def test_a_bad_posterior_file_is_one_clear_error(tmp_path, content, says):
+    p = tmp_path / "posterior.parquet"
+    if content is not None:
+        content.to_parquet(p)
+    with pytest.raises(InputError, match=says):
+        read_posterior(p)
