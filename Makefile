@@ -1,6 +1,6 @@
 # Two commands do all set-up on a fresh clone:
-#   make run    creates .venv, runs the eight default-world scenarios (20 replications) and writes figures
-#   make test   creates .venv, runs ruff and the test suite
+#   make run    creates .venv, runs the shipped scenarios (20 posterior draws each) and writes figures
+#   make test   creates .venv, runs ruff, the import contracts, mypy on model/ and the test suite
 PYTHON ?= $(shell command -v python3.12 2>/dev/null || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -23,6 +23,8 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check model experiments tests benchmarks
+	$(BIN)/lint-imports
+	$(BIN)/mypy model
 	$(BIN)/pytest -q
 
 bench: $(STAMP)

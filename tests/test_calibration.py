@@ -19,6 +19,7 @@ import pytest
 from experiments.analysis.calibration import calibrate, load_config
 from experiments.analysis.calibration_config import CalibrationConfig
 from experiments.analysis.objective import count_inversions, score
+from experiments.cli.calibrate import write_fit_figure
 from experiments.cli.main import main
 from experiments.pipeline.outcomes import index_paths
 from model.spec.errors import InputError
@@ -75,6 +76,7 @@ def test_recovers_known_parameters(tmp_path):
     config = load_config(write_problem(tmp_path))
     out = tmp_path / "out"
     result = calibrate(config, out)
+    write_fit_figure(config, result)  # what alliance calibrate draws after the study
     for name, true in TRUTH.items():
         assert abs(result.best_values[name] - true) <= TOLERANCE[name], (name, result.best_values)
     assert result.best["score"] < 0.05 * result.default["score"]

@@ -140,3 +140,22 @@ def test_a_bad_posterior_file_is_one_clear_error(tmp_path, content, says):
         content.to_parquet(p)
     with pytest.raises(InputError, match=says):
         read_posterior(p)
+
+
+def test_posterior_check_splits_the_record_and_scores_each_era(tmp_path):
+    """The check's eras follow the fit window (the second is held out), and its shares are the ones it defines."""
+    from experiments.analysis import posterior_check as pc
+
+    root = Path(__file__).resolve().parents[1]
+    config = load_config(root / "experiments" / "posterior_history.yaml")
+    assert pc.eras(config, None) == {"1990-2014": (1990.0, 2015.0), "2015-2025": (2015.0, 2026.0)}
+    assert pc.in_band(np.array([0.1, 0.2, 0.30000000001, 0.5]), np.full(4, 0.2), np.full(4, 0.3)).tolist() == \
+        [False, True, True, False]
+    argv = [str(root / "data" / "posterior_1990_2014"), "--draws", "20", "--replications", "4", "--out", str(tmp_path)]
+    assert pc.main(argv) == 0
+    table = pd.read_csv(tmp_path / "check.csv")
+    assert table["held_out"].tolist() == [False, True, False, True]
+    shares = table[["median_in_band", "defaults_in_band", "predictive_covers_target", "predictive_meets_band"]]
+    assert ((shares >= 0) & (shares <= 1)).all().all()
+    assert (table["predictive_meets_band"] >= table["predictive_covers_target"]).all()  # centre inside => overlap
+    assert (table["quarters"] == [100, 44, 100, 44]).all()

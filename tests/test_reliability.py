@@ -571,10 +571,52 @@ def test_ctrl_c_is_one_line_with_the_resume_command(moment, tmp_path):
     assert "KeyboardInterrupt" not in err
     resume = f"alliance batch {slow} --out {out} --resume"
     assert line.endswith(resume)
+    deadline = time.monotonic() + 10  # the kernel delivers the parent-death signal asynchronously
+    while any(_proc_state(k) for k in kids) and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert not [k for k in kids if _proc_state(k)], "workers outlived the interrupted batch"
     argv = shlex.split(resume)[1:] + ["--executor", "serial", "--quiet"]
     assert main(argv) == 0
     assert sorted(reader.runs(out)["run"]) == list(range(120))
+
+
+def test_ctrl_c_while_the_cli_loads_is_one_line(tmp_path):
+    """The console script catches an interrupt that arrives while pandas and matplotlib are still importing."""
+    probe = (
+        "import sys, types\n"
+        "class Loading(types.ModuleType):\n"
+        "    def __getattr__(self, name):\n"
+        "        raise KeyboardInterrupt  # as if Ctrl-C came during the import\n"
+        "sys.modules['experiments.cli.main'] = Loading('experiments.cli.main')\n"
+        "from experiments.cli.entry import main\n"
+        "sys.exit(main())\n")
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert proc.returncode == 130
+    assert proc.stderr == "interrupted while starting; nothing was run\n"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
+def test_the_page_server_stops_with_alliance_viz(sig):
+    """`alliance viz` runs Solara as a child: a SIGTERM (forwarded) or kill -9 (death signal) of it stops the server."""
+    pytest.importorskip("solara")
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "experiments.cli.main", "viz", "--no-browser", "--port", str(port)],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        _wait_for(lambda: _children(proc.pid), proc, "the server process", timeout=60)
+        server = _children(proc.pid)[0]
+        os.kill(proc.pid, sig)
+        proc.wait(timeout=30)
+        deadline = time.monotonic() + 15
+        while _proc_state(server) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _proc_state(server), "the page server outlived alliance viz"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
 
 
 # ============================================================== 11. minor
@@ -611,6 +653,19 @@ def test_number_reader_takes_float_literals_written_as_text(text, value, tmp_pat
             load_world(tmp_path / "w.yaml")
     else:
         assert load_world(tmp_path / "w.yaml").attributes["power"][0] == value
+
+
+def test_scenario_parameters_and_event_values_take_float_literals_written_as_text(tmp_path):
+    """The same number reader serves a scenario's parameters and its events' values (not only world files)."""
+    (tmp_path / "s.yaml").write_text(
+        "name: s\nextends: historical_baseline\nparameters: {build_rate: 5e-2}\n"
+        "events:\n  - {date: 2030.0, quantity: China.ambition, add: 5e-2, id: x, label: x, source: test}\n")
+    sc = load_scenario(tmp_path / "s.yaml")
+    assert sc.parameters["build_rate"] == 0.05
+    assert [e.value for e in sc.events if e.id == "x"] == [0.05]
+    (tmp_path / "bad.yaml").write_text("name: bad\nextends: historical_baseline\nparameters: {build_rate: 5e-2x}\n")
+    with pytest.raises(InputError, match=r"bad.yaml:3: field 'parameters.build_rate'.*must be a number"):
+        load_scenario(tmp_path / "bad.yaml")
 
 
 def test_export_refuses_an_unknown_extension(store, tmp_path, capsys):

@@ -29,7 +29,6 @@ from experiments.analysis.objective import Objective, start_values
 from experiments.pipeline.evaluators import evaluator
 from experiments.pipeline.limits import check_runs
 from experiments.pipeline.outcomes import index_paths
-from experiments.plots.calibration_fit import FitPaths, fit_figure
 from experiments.store.atomic import atomic_write, write_json, write_table
 from model.spec.errors import InputError
 from model.spec.parameters import REGISTRY
@@ -103,6 +102,60 @@ def open_study(config: CalibrationConfig, out: Path) -> optuna.Study:
     return study
 
 
+@dataclass
+class _Tally:
+    """The study's bookkeeping while trials come back: tell Optuna, count, log, give up after many failures."""
+
+    study: optuna.Study
+    config: CalibrationConfig
+    say: Callable[[str], None]
+    ran: int = 0
+    failures: int = 0
+
+    def complete(self) -> int:
+        return len(self.study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,)))
+
+    def finish(self, trial, res: dict | None, exc: BaseException | None = None) -> None:
+        if res is None or not math.isfinite(res["score"]):
+            self.failures += 1
+            self.study.tell(trial, state=TrialState.FAIL)
+            self.say(f"trial {trial.number} failed: {exc!r}" if exc else f"trial {trial.number}: non-finite score")
+            if self.failures > max(10, self.config.trials // 10):
+                raise RuntimeError(f"{self.failures} trials failed; last error: {exc!r}")
+            return
+        for k, v in res.items():
+            if k != "score":
+                trial.set_user_attr(k, v)
+        self.study.tell(trial, res["score"])
+        self.ran += 1
+        if self.ran % 10 == 0 or self.complete() == self.config.trials:
+            self.say(f"trial {trial.number}: score {res['score']:.6g}; best {self.study.best_value:.6g} "
+                     f"({self.complete()}/{self.config.trials})")
+
+
+def _ask_and_tell(tally: _Tally, dists: dict, kind: str) -> None:
+    """Keep up to ``workers`` trials in flight on the evaluator until the study has its complete trials."""
+    config = tally.config
+    with evaluator(kind, config.workers, initializer=_init_worker, initargs=(config,)) as ev:
+        inflight: dict = {}
+        try:
+            while tally.complete() < config.trials or inflight:
+                while len(inflight) < config.workers and tally.complete() + len(inflight) < config.trials:
+                    trial = tally.study.ask(dists)
+                    inflight[ev.submit(_evaluate_in_worker, trial.params)] = trial
+                if not inflight:
+                    break
+                for fut in ev.first_completed(inflight):
+                    trial = inflight.pop(fut)
+                    exc = fut.exception()
+                    tally.finish(trial, None if exc else fut.result(), exc)
+        except BaseException:
+            for fut, trial in inflight.items():
+                fut.cancel()
+                tally.study.tell(trial, state=TrialState.FAIL)
+            raise
+
+
 def calibrate(config: CalibrationConfig, out: str | Path, log: Callable[[str], None] | None = None,
               write_outputs: bool = True, executor: str | None = None) -> CalibrationResult:
     """Run the missing trials of the study in OUT (``config.trials`` complete trials in all), write outputs.
@@ -114,65 +167,23 @@ def calibrate(config: CalibrationConfig, out: str | Path, log: Callable[[str], N
     out = Path(out)
     check_runs(config.trials * config.replications, config.path, None, "trials", "runs (trials x replications)")
     study = open_study(config, out)
-    dists = {p.name: FloatDistribution(p.low, p.high, log=p.log) for p in config.parameters}
-
-    def complete() -> int:
-        return len(study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,)))
-
-    if complete() == 0 and not study.get_trials(deepcopy=False, states=(TrialState.WAITING,)):
+    tally = _Tally(study, config, say)
+    if tally.complete() == 0 and not study.get_trials(deepcopy=False, states=(TrialState.WAITING,)):
         study.enqueue_trial(start_values(config), user_attrs={"start": "scenario values"})
-    have = complete()
+    have = tally.complete()
     need = config.trials - have
     kind = executor or ("processes" if config.workers > 1 else "serial")
     say(f"study {out / 'study.db'}: {have} complete trials, running {max(need, 0)} more"
         + (f" ({kind}, {config.workers} workers)" if config.workers > 1 and need > 0 else ""))
-    ran = 0
-    failures = 0
-
-    def finish(trial, res: dict | None, exc: BaseException | None = None) -> None:
-        nonlocal ran, failures
-        if res is None or not math.isfinite(res["score"]):
-            failures += 1
-            study.tell(trial, state=TrialState.FAIL)
-            say(f"trial {trial.number} failed: {exc!r}" if exc else f"trial {trial.number}: non-finite score")
-            if failures > max(10, config.trials // 10):
-                raise RuntimeError(f"{failures} trials failed; last error: {exc!r}")
-            return
-        for k, v in res.items():
-            if k != "score":
-                trial.set_user_attr(k, v)
-        study.tell(trial, res["score"])
-        ran += 1
-        if ran % 10 == 0 or complete() == config.trials:
-            say(f"trial {trial.number}: score {res['score']:.6g}; best {study.best_value:.6g} "
-                f"({complete()}/{config.trials})")
-
     if need > 0:
-        with evaluator(kind, config.workers, initializer=_init_worker, initargs=(config,)) as ev:
-            inflight: dict = {}
-            try:
-                while complete() < config.trials or inflight:
-                    while len(inflight) < config.workers and complete() + len(inflight) < config.trials:
-                        trial = study.ask(dists)
-                        inflight[ev.submit(_evaluate_in_worker, trial.params)] = trial
-                    if not inflight:
-                        break
-                    for fut in ev.first_completed(inflight):
-                        trial = inflight.pop(fut)
-                        exc = fut.exception()
-                        finish(trial, None if exc else fut.result(), exc)
-            except BaseException:
-                for fut, trial in inflight.items():
-                    fut.cancel()
-                    study.tell(trial, state=TrialState.FAIL)
-                raise
+        _ask_and_tell(tally, {p.name: FloatDistribution(p.low, p.high, log=p.log) for p in config.parameters}, kind)
     objective = Objective(config)
     best_trial = study.best_trial
     best_values = {p.name: float(best_trial.params[p.name]) for p in config.parameters}
     best = {"score": float(best_trial.value), **{k: float(v) for k, v in best_trial.user_attrs.items()
                                                   if isinstance(v, (int, float))}}
     default = objective(start_values(config))
-    result = CalibrationResult(out, best_values, best, default, complete(), ran, {})
+    result = CalibrationResult(out, best_values, best, default, tally.complete(), tally.ran, {})
     if write_outputs:
         result.files = write_results(config, study, result, objective)
     return result
@@ -234,11 +245,17 @@ def write_results(config: CalibrationConfig, study, result: CalibrationResult, o
         "scenario_values_objective": result.default, "fingerprint": config.fingerprint(),
         "model_sha256": model_digest(),
     }, out / "calibration.json")
-    fig = fit_figure(fit_paths(config, result.best_values), config.targets, config.window,
-                     f"Calibration fit: {config.scenario.name} ({Path(config.path).name})")
-    files["fit"] = out / "fit.png"
-    atomic_write(files["fit"], lambda tmp: fig.savefig(tmp, format="png", dpi=120))
     return files
+
+
+@dataclass
+class FitPaths:
+    """What the fit figure draws: dates, and per index an (R, Q) array with the calibrated and the default values."""
+
+    dates: np.ndarray
+    calibrated: dict[str, np.ndarray]
+    default: dict[str, np.ndarray]
+    replications: int
 
 
 def fit_paths(config: CalibrationConfig, values: dict[str, float],

@@ -66,16 +66,11 @@ def _number(cell: str, file: str, line: int, field: str) -> float:
     return value
 
 
-def read_landscape_csv(path, descent: bool = False, max_actors: int = landscape.MAX_EXACT_ACTORS) -> LandscapeData:
-    """Read and validate a landscape CSV (format in the module docstring).
-
-    With ``descent=False`` more than ``max_actors`` actors is an error that points to
-    the ``--descent`` option.
-    """
-    file = str(path)
+def _records(path, file: str) -> list[tuple[int, list[str]]]:
+    """Non-empty CSV rows with their line numbers, cells stripped."""
     try:
         with open(path, newline="", encoding="utf-8-sig") as fh:
-            records = [(r, row) for r, row in _numbered(csv.reader(fh))]
+            records = list(_numbered(csv.reader(fh)))
     except OSError as exc:
         raise InputError(file, None, None, f"cannot read file: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
@@ -85,87 +80,94 @@ def read_landscape_csv(path, descent: bool = False, max_actors: int = landscape.
     records = [(ln, [c.strip() for c in row]) for ln, row in records if any(c.strip() for c in row)]
     if not records:
         raise InputError(file, None, None, "file is empty: expected a header 'actor,size,<actor names...>'")
+    return records
 
-    hline, header = records[0]
+
+def _header(hline: int, header: list[str], file: str) -> list[str]:
+    """The propensity column names after 'actor' and 'size'."""
     if not header or header[0] != "actor":
         got = header[0] if header else ""
         raise InputError(file, hline, "actor", f"first column must be named 'actor', got '{got}'")
     if len(header) < 2 or header[1] != "size":
         got = header[1] if len(header) > 1 else ""
         raise InputError(file, hline, "size", f"second column must be named 'size', got '{got}'")
-    columns = header[2:]
-    rows = records[1:]
-    if not rows:
-        raise InputError(file, hline, None, "no actor rows after the header")
-    n_cols = len(header)
+    return header[2:]
 
+
+def _names(rows, n_cols: int, n_props: int, file: str) -> list[str]:
     names: list[str] = []
     for ln, row in rows:
         if len(row) != n_cols:
-            raise InputError(
-                file, ln, None, f"expected {n_cols} cells (actor, size and {len(columns)} propensities), got {len(row)}"
-            )
+            raise InputError(file, ln, None,
+                             f"expected {n_cols} cells (actor, size and {n_props} propensities), got {len(row)}")
         name = row[0]
         if not name:
             raise InputError(file, ln, "actor", "actor name is empty")
         if name in names:
             raise InputError(file, ln, "actor", f"duplicate actor '{name}'")
         names.append(name)
+    return names
 
-    n = len(names)
-    if len(columns) != n:
-        raise InputError(
-            file,
-            hline,
-            None,
-            f"propensity matrix is not square: {n} actor rows but {len(columns)} propensity columns",
-        )
+
+def _columns_match(columns: list[str], names: list[str], hline: int, file: str) -> None:
+    if len(columns) != len(names):
+        raise InputError(file, hline, None, f"propensity matrix is not square: {len(names)} actor rows but "
+                                            f"{len(columns)} propensity columns")
     for j, (col, name) in enumerate(zip(columns, names)):
         if col != name:
             hint = did_you_mean(col, names) if col not in names else ""
-            raise InputError(
-                file,
-                hline,
-                col or f"column {j + 3}",
-                f"propensity column {j + 1} must be named '{name}' (actors in row order), got '{col}'{hint}",
-            )
-    if n > max_actors and not descent:
-        raise InputError(
-            file,
-            hline,
-            None,
-            f"{n} actors: the exact search is limited to {max_actors} actors "
-            f"(2**(N-1) configurations); use the --descent option for larger worlds",
-        )
+            raise InputError(file, hline, col or f"column {j + 3}", f"propensity column {j + 1} must be named "
+                             f"'{name}' (actors in row order), got '{col}'{hint}")
 
-    sizes = np.empty(n)
-    prop = np.zeros((n, n))
+
+def _values(rows, names: list[str], file: str) -> tuple[np.ndarray, np.ndarray]:
+    """Sizes (> 0) and the propensity matrix (zero or empty diagonal) from the rows."""
+    n = len(names)
+    sizes, prop = np.empty(n), np.zeros((n, n))
     for i, (ln, row) in enumerate(rows):
-        size = _number(row[1], file, ln, "size")
-        if size <= 0:
+        sizes[i] = _number(row[1], file, ln, "size")
+        if sizes[i] <= 0:
             raise InputError(file, ln, "size", f"size must be > 0, got {row[1]}")
-        sizes[i] = size
         for j, cell in enumerate(row[2:]):
             if i == j and cell == "":
                 continue
-            value = _number(cell, file, ln, names[j])
-            if i == j and value != 0:
+            prop[i, j] = _number(cell, file, ln, names[j])
+            if i == j and prop[i, j] != 0:
                 raise InputError(file, ln, names[j], f"diagonal propensity p_ii must be 0 (or empty), got {cell}")
-            prop[i, j] = value
+    return sizes, prop
 
+
+def _symmetric(prop: np.ndarray, rows, names: list[str], file: str) -> np.ndarray:
     scale = max(1.0, float(np.abs(prop).max()))
-    for i in range(n):
+    for i in range(len(names)):
         for j in range(i):
             if abs(prop[i, j] - prop[j, i]) > _SYM_TOL * scale:
-                raise InputError(
-                    file,
-                    rows[i][0],
-                    names[j],
-                    f"propensities must be symmetric: p[{names[i]},{names[j]}] = {prop[i, j]:g} "
-                    f"but p[{names[j]},{names[i]}] = {prop[j, i]:g} (line {rows[j][0]})",
-                )
-    prop = (prop + prop.T) / 2.0
-    return LandscapeData(file, names, sizes, prop)
+                raise InputError(file, rows[i][0], names[j],
+                                 f"propensities must be symmetric: p[{names[i]},{names[j]}] = {prop[i, j]:g} "
+                                 f"but p[{names[j]},{names[i]}] = {prop[j, i]:g} (line {rows[j][0]})")
+    return (prop + prop.T) / 2.0
+
+
+def read_landscape_csv(path, descent: bool = False, max_actors: int = landscape.MAX_EXACT_ACTORS) -> LandscapeData:
+    """Read and validate a landscape CSV (format in the module docstring).
+
+    With ``descent=False`` more than ``max_actors`` actors is an error that points to
+    the ``--descent`` option.
+    """
+    file = str(path)
+    records = _records(path, file)
+    hline, header = records[0]
+    columns = _header(hline, header, file)
+    rows = records[1:]
+    if not rows:
+        raise InputError(file, hline, None, "no actor rows after the header")
+    names = _names(rows, len(header), len(columns), file)
+    _columns_match(columns, names, hline, file)
+    if len(names) > max_actors and not descent:
+        raise InputError(file, hline, None, f"{len(names)} actors: the exact search is limited to {max_actors} actors "
+                                            "(2**(N-1) configurations); use the --descent option for larger worlds")
+    sizes, prop = _values(rows, names, file)
+    return LandscapeData(file, names, sizes, _symmetric(prop, rows, names, file))
 
 
 def _numbered(reader):

@@ -24,11 +24,12 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from experiments.analysis.calibration import calibrate, load_config
+from experiments.analysis.calibration import calibrate, fit_paths, load_config
 from experiments.analysis.posterior import Settings, abc_smc
 from experiments.cli.command import Command
 from experiments.pipeline.evaluators import EXECUTORS
 from experiments.pipeline.posterior_file import read_posterior, weighted_quantile
+from experiments.plots.calibration_fit import fit_figure
 from experiments.plots.posterior import posterior_figure
 from experiments.store.atomic import atomic_write
 from experiments.store.folders import check_out, claim, default_folder
@@ -66,6 +67,15 @@ def _print_result(result) -> None:
         print(f"  {name:28s} {value:.6g}")
     for f in result.files.values():
         print(f"wrote {f}")
+
+
+def write_fit_figure(config, result) -> Path:
+    """fit.png beside the study: the calibrated and the scenario's own values against the record's bands."""
+    fig = fit_figure(fit_paths(config, result.best_values), config.targets, config.window,
+                     f"Calibration fit: {config.scenario.name} ({Path(config.path).name})")
+    path = Path(result.out) / "fit.png"
+    atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=120))
+    return path
 
 
 def _posterior(config, out: Path, args) -> int:
@@ -127,6 +137,7 @@ def _run(args) -> int:
         finally:
             for bar in bars:
                 bar.close()
+        result.files["fit"] = write_fit_figure(config, result)
     _print_result(result)
     return 0
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 
@@ -15,6 +17,7 @@ from experiments.app.server import (
     solara_env,
 )
 from experiments.cli.command import Command
+from experiments.pipeline.workers import death_signal
 from model.spec.errors import InputError
 
 
@@ -38,9 +41,21 @@ def _run(args) -> int:
               file=sys.stderr)
     cmd = solara_command(args.host, args.port, open_browser=not args.no_browser)
     print(f"serving the page on http://{args.host}:{args.port} (Ctrl+C stops it)", file=sys.stderr)
+    return _serve(cmd)
+
+
+def _serve(cmd: list[str]) -> int:
+    """Run the server; it stops with this process (Ctrl-C, SIGTERM, or a kill -9 of the launcher on Linux)."""
+    parent = os.getpid()
+    server = subprocess.Popen(cmd, env=solara_env(), preexec_fn=lambda: death_signal(parent, signal.SIGTERM))
+    signal.signal(signal.SIGTERM, lambda *_: server.terminate())
     try:
-        return subprocess.call(cmd, env=solara_env())
-    except KeyboardInterrupt:
+        return server.wait()
+    except KeyboardInterrupt:  # the terminal sent SIGINT to the server too; give it time to close
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
         return 0
 
 

@@ -28,16 +28,27 @@ from contextlib import contextmanager
 PR_SET_PDEATHSIG = 1
 
 
+def death_signal(parent: int, signum: int = signal.SIGKILL) -> bool:
+    """Ask the Linux kernel to send ``signum`` to this process when ``parent`` dies; False where it cannot.
+
+    The setting survives exec, so a server started with it as ``preexec_fn`` dies with its launcher.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, signum, 0, 0, 0) != 0:
+            return False
+    except (OSError, AttributeError):
+        return False
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+    return True
+
+
 def _die_with_parent(parent: int) -> None:
-    if sys.platform.startswith("linux"):
-        try:
-            libc = ctypes.CDLL(None, use_errno=True)
-            if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0:
-                if os.getppid() != parent:  # the parent died before prctl took effect
-                    os._exit(1)
-                return
-        except (OSError, AttributeError):
-            pass
+    if death_signal(parent):
+        return
 
     def watch() -> None:
         while os.getppid() == parent:

@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 from matplotlib.figure import Figure
 
+from experiments.analysis.calibration import FitPaths
+
 BLUE, VERMILLION = "#0072B2", "#D55E00"  # Okabe-Ito (colour-blind safe)
-
-
-@dataclass
-class FitPaths:
-    """What the fit figure draws: dates, and per index an (R, Q) array with the calibrated and the default values."""
-
-    dates: np.ndarray
-    calibrated: dict[str, np.ndarray]
-    default: dict[str, np.ndarray]
-    replications: int
 
 
 def fit_figure(paths: FitPaths, targets, window: tuple[int, int], title: str) -> Figure:

@@ -56,7 +56,7 @@ def run(specs: list[RunSpec], keep=None, block: int = BLOCK) -> Trajectory:
     rec.record(0, state)
     for _sc, mask, by_step, _ in scheduled:
         schedule.apply_events(state, by_step.get(0, ()), mask)
-    noise = draws = None
+    noise = draws = np.empty((0,))
     for q in range(1, steps + 1):
         b = (q - 1) % block
         if b == 0:

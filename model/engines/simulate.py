@@ -39,8 +39,8 @@ def simulate(scenario: Scenario, seed: int = 0, replications: int = 1, parameter
     ids = np.arange(first, first + replications)
     runs = pd.DataFrame({"run": ids, "scenario": scenario.name, "replication": ids})
     runs["scenario"] = runs["scenario"].astype("category")
-    for name in extra[0] if per_run else ():
-        runs[name] = [d[name] for d in per_run]
+    for name in extra[0]:
+        runs[name] = [d[name] for d in extra]
     table = tidy(t, scenario.world, scenario.start, runs)
     meta = {
         "scenario": scenario.name, "scenario_file": scenario.path, "scenario_sha256": scenario.digest,

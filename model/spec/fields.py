@@ -30,22 +30,28 @@ def _absent(doc: Located, key, file: str, where: str, default):
 _FLOAT_LITERAL = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 
 
-def number(doc: Located, key, file: str, where: str = "", low=-math.inf, high=math.inf,
-           default=None, integer: bool = False) -> float:
-    """A finite number within [low, high]; ``default`` when absent (None means required)."""
-    if key not in doc:
-        return _absent(doc, key, file, where, default)
-    value, line = doc[key], doc.line_of(key)
+def finite_number(value, file: str, line: int | None, field: str) -> float:
+    """``value`` as a finite float, or an error naming the field; the one test of "is a number" for every file."""
     if isinstance(value, str) and _FLOAT_LITERAL.fullmatch(value):
         value = float(value)  # PyYAML (YAML 1.1) reads 5e-2 as text: a float literal is a number all the same
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise InputError(file, line, where + str(key), f"must be a number, got {value!r}")
+        raise InputError(file, line, field, f"must be a number, got {value!r}")
     try:
         finite = math.isfinite(value)
     except OverflowError:
         finite = False
     if not finite:
-        raise InputError(file, line, where + str(key), f"must be finite, got {value!r}")
+        raise InputError(file, line, field, f"must be finite, got {value!r}")
+    return float(value)
+
+
+def number(doc: Located, key, file: str, where: str = "", low=-math.inf, high=math.inf,
+           default=None, integer: bool = False) -> float:
+    """A finite number within [low, high]; ``default`` when absent (None means required)."""
+    if key not in doc:
+        return _absent(doc, key, file, where, default)
+    line = doc.line_of(key)
+    value = finite_number(doc[key], file, line, where + str(key))
     if integer and value != int(value):
         raise InputError(file, line, where + str(key), f"must be a whole number, got {value!r}")
     if not (low <= value <= high):

@@ -7,9 +7,8 @@ source gives the same error (file, line and field) for the same mistake.
 
 from __future__ import annotations
 
-import math
-
 from model.spec.errors import InputError, did_you_mean
+from model.spec.fields import finite_number
 from model.spec.parameters import REGISTRY
 
 
@@ -19,18 +18,11 @@ def check_override(name, value, file: str, line: int | None = None, where: str =
     if not isinstance(name, str) or name not in REGISTRY:
         raise InputError(file, line, field, f"unknown parameter{did_you_mean(name, REGISTRY)}; "
                                             "`alliance params` lists them")
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise InputError(file, line, field, f"must be a number, got {value!r}")
-    try:
-        finite = math.isfinite(value)
-    except OverflowError:
-        finite = False
-    if not finite:
-        raise InputError(file, line, field, f"must be finite, got {value!r}")
-    why = REGISTRY[name].check(float(value))
+    value = finite_number(value, file, line, field)
+    why = REGISTRY[name].check(value)
     if why:
         raise InputError(file, line, field, why)
-    return float(value)
+    return value
 
 
 def parse_assignments(items: list[str] | None, source: str = "--set") -> dict[str, float]:

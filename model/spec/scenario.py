@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -142,13 +141,7 @@ def _value(world: World, q: Q.Quantity, op: str, raw, file: str, line: int, wher
             raise InputError(file, line, where + op,
                              f"unknown state {raw!r}{did_you_mean(raw, names)}; states: {', '.join(names)}")
         return float(names.index(raw))
-    try:
-        finite = math.isfinite(raw)
-    except (OverflowError, TypeError):
-        finite = False
-    if isinstance(raw, bool) or not isinstance(raw, (int, float)) or not finite:
-        raise InputError(file, line, where + op, f"must be a finite number, got {raw!r}")
-    raw = float(raw)
+    raw = F.finite_number(raw, file, line, where + op)
     if op == "set" and not (q.low <= raw <= q.high):
         raise InputError(file, line, where + op, f"{raw!r} is outside the range of {q.name} [{q.low}, {q.high}]")
     if op == "add" and not (-(q.high - q.low) <= raw <= q.high - q.low):

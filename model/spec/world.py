@@ -39,8 +39,8 @@ ACTOR_ATTRIBUTES: dict[str, tuple[float, float, str]] = {
 _ACTOR_KEYS = set(ACTOR_ATTRIBUTES) | {"name", "lat", "lon", "constraints", "agent_class", "label"}
 _RELATION_KEYS = {"between", "rivalry", "alliance", "cooperation", "floor", "alignment", "reach", "agreement"}
 _WORLD_KEYS = {"name", "description", "actors", "relations", "proximity_scale_km", "indices"}
-_DEFAULT_ATTR = {"power": 0.3, "growth": 0.0, "offense": 0.3, "ambition": 0.2, "balancer": 0.0,
-                 "engagement": 1.0, "dovish": 0.0, "lean": None, "consensus": 1.0, "democracy": 0.5}  # lean: dovish
+_DEFAULT_ATTR: dict[str, float] = {"power": 0.3, "growth": 0.0, "offense": 0.3, "ambition": 0.2, "balancer": 0.0,
+                                   "engagement": 1.0, "dovish": 0.0, "lean": 0.0, "consensus": 1.0, "democracy": 0.5}
 
 
 @dataclass
@@ -116,109 +116,139 @@ def _domain_values(value, file, line, field, low=0.0, high=1.0) -> np.ndarray:
     return np.full(len(DOMAINS), float(value))
 
 
-def load_world(path: str | Path) -> World:
-    """Read and validate a world file."""
-    path = Path(path)
-    file = str(path)
-    doc = load_mapping(path, "world file")
-    F.check_keys(doc, file, _WORLD_KEYS, required=("actors",))
-    scale = F.number(doc, "proximity_scale_km", file, low=100.0, high=40000.0, default=5000.0)
-    actors_doc = F.sequence(doc, "actors", file)
-    if not actors_doc:
-        raise InputError(file, doc.line_of("actors"), "actors", "a world needs at least two actors")
-    names: list[str] = []
-    attrs = {k: [] for k in ACTOR_ATTRIBUTES}
-    lat, lon, tables, states, state0, classes = [], [], [], [], [], []
-    moves: list[bool] = []
-    for i in range(len(actors_doc)):
-        a = F.item_mapping(actors_doc, i, file, "actors")
-        F.check_keys(a, file, _ACTOR_KEYS, required=("name",), where="actors.")
-        name = F.text(a, "name", file, "actors.")
-        if name in names:
-            raise InputError(file, a.line_of("name"), "actors.name", f"duplicate actor '{name}'")
-        if "." in name or "-" in name:
-            raise InputError(file, a.line_of("name"), "actors.name", "actor names may not contain '.' or '-'")
-        names.append(name)
-        where = f"actors[{name}]."
-        for k, (lo, hi, _) in ACTOR_ATTRIBUTES.items():
-            default = attrs["dovish"][-1] if k == "lean" else _DEFAULT_ATTR[k]
-            attrs[k].append(F.number(a, k, file, where, lo, hi, default=default))
-        lat.append(F.number(a, "lat", file, where, -90, 90))
-        lon.append(F.number(a, "lon", file, where, -180, 180))
-        classes.append(F.text(a, "agent_class", file, where, default=""))
-        if classes[-1] not in POLICIES:
-            raise InputError(file, a.line_of("agent_class"), where + "agent_class",
-                             f"unknown agent class '{classes[-1]}'{did_you_mean(classes[-1], POLICIES)}; "
-                             f"known: {', '.join(k for k in POLICIES if k)}")
-        cons = F.mapping(a, "constraints", file, where)
-        if cons:
-            F.check_keys(cons, file, {"initial", "states", "endogenous"}, required=("initial", "states"),
-                         where=where + "constraints.")
-            st = F.mapping(cons, "states", file, where + "constraints.", required=True)
-            if not st:
-                raise InputError(file, cons.line, where + "constraints.states", "needs at least one state")
-            names_s = tuple(str(s) for s in st)
-            table = [_domain_values(st[s], file, st.line_of(s), f"{where}constraints.states.{s}") for s in st]
-            init = F.text(cons, "initial", file, where + "constraints.", choices=names_s)
-            tables.append(np.array(table))
-            states.append(names_s)
-            state0.append(names_s.index(init))
-            moves.append(F.flag(cons, "endogenous", file, where + "constraints.", default=False))
-        else:
-            tables.append(np.ones((1, len(DOMAINS))))
-            states.append(("unconstrained",))
-            state0.append(0)
-            moves.append(False)
-    n = len(names)
-    if n < 2:
-        raise InputError(file, actors_doc.line, "actors", "a world needs at least two actors")
+@dataclass
+class _Actors:
+    """What the ``actors:`` list says, actor by actor."""
+
+    names: list[str] = field(default_factory=list)
+    attrs: dict[str, list[float]] = field(default_factory=lambda: {k: [] for k in ACTOR_ATTRIBUTES})
+    lat: list[float] = field(default_factory=list)
+    lon: list[float] = field(default_factory=list)
+    tables: list[np.ndarray] = field(default_factory=list)
+    states: list[tuple[str, ...]] = field(default_factory=list)
+    state0: list[int] = field(default_factory=list)
+    moves: list[bool] = field(default_factory=list)
+    classes: list[str] = field(default_factory=list)
+
+
+def _constraints(a: Located, file: str, where: str, out: _Actors) -> None:
+    """An actor's constraint states (ceiling tables), its initial state and whether the state moves."""
+    cons = F.mapping(a, "constraints", file, where)
+    if not cons:
+        out.tables.append(np.ones((1, len(DOMAINS))))
+        out.states.append(("unconstrained",))
+        out.state0.append(0)
+        out.moves.append(False)
+        return
+    F.check_keys(cons, file, {"initial", "states", "endogenous"}, required=("initial", "states"),
+                 where=where + "constraints.")
+    st = F.mapping(cons, "states", file, where + "constraints.", required=True)
+    if not st:
+        raise InputError(file, cons.line, where + "constraints.states", "needs at least one state")
+    names_s = tuple(str(s) for s in st)
+    out.tables.append(np.array([_domain_values(st[s], file, st.line_of(s), f"{where}constraints.states.{s}")
+                                for s in st]))
+    out.states.append(names_s)
+    out.state0.append(names_s.index(F.text(cons, "initial", file, where + "constraints.", choices=names_s)))
+    out.moves.append(F.flag(cons, "endogenous", file, where + "constraints.", default=False))
+
+
+def _actor(a: Located, file: str, out: _Actors) -> None:
+    F.check_keys(a, file, _ACTOR_KEYS, required=("name",), where="actors.")
+    name = F.text(a, "name", file, "actors.")
+    if name in out.names:
+        raise InputError(file, a.line_of("name"), "actors.name", f"duplicate actor '{name}'")
+    if "." in name or "-" in name:
+        raise InputError(file, a.line_of("name"), "actors.name", "actor names may not contain '.' or '-'")
+    out.names.append(name)
+    where = f"actors[{name}]."
+    for k, (lo, hi, _) in ACTOR_ATTRIBUTES.items():
+        default = out.attrs["dovish"][-1] if k == "lean" else _DEFAULT_ATTR[k]  # the lean defaults to dovish
+        out.attrs[k].append(F.number(a, k, file, where, lo, hi, default=default))
+    out.lat.append(F.number(a, "lat", file, where, -90, 90))
+    out.lon.append(F.number(a, "lon", file, where, -180, 180))
+    cls = F.text(a, "agent_class", file, where, default="")
+    if cls not in POLICIES:
+        raise InputError(file, a.line_of("agent_class"), where + "agent_class",
+                         f"unknown agent class '{cls}'{did_you_mean(cls, POLICIES)}; "
+                         f"known: {', '.join(k for k in POLICIES if k)}")
+    out.classes.append(cls)
+    _constraints(a, file, where, out)
+
+
+def _proximity(act: _Actors, scale: float) -> np.ndarray:
+    """1 / (1 + (distance / scale)^2) between capitals (great circle); 1 on the diagonal."""
+    n = len(act.names)
     prox = np.ones((n, n))
     for i in range(n):
         for j in range(n):
             if i != j:
-                d = _distance_km(lat[i], lon[i], lat[j], lon[j]) / scale
+                d = _distance_km(act.lat[i], act.lon[i], act.lat[j], act.lon[j]) / scale
                 prox[i, j] = 1.0 / (1.0 + d * d)
-    rivalry = np.zeros((n, n))
-    alliance = np.zeros((n, n))
-    coop0 = np.zeros((n, n, len(DOMAINS)))
-    floor0 = np.zeros((n, n, len(DOMAINS)))
-    align0 = np.zeros((n, n))
-    agree0 = np.zeros((n, n, len(DOMAINS)))
-    border = np.zeros((n, n))
-    rel = F.sequence(doc, "relations", file)
+    return prox
+
+
+@dataclass
+class _Relations:
+    """The ``relations:`` list as arrays."""
+
+    n: int
+    rivalry: np.ndarray = field(init=False)
+    alliance: np.ndarray = field(init=False)
+    alignment: np.ndarray = field(init=False)
+    reach: np.ndarray = field(init=False)
+    cooperation: np.ndarray = field(init=False)
+    floor: np.ndarray = field(init=False)
+    agreement: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        n, d = self.n, len(DOMAINS)
+        for key in ("rivalry", "alliance", "alignment", "reach"):
+            setattr(self, key, np.zeros((n, n)))
+        for key in ("cooperation", "floor", "agreement"):
+            setattr(self, key, np.zeros((n, n, d)))
+
+
+def _pair(item: Located, file: str, names: list[str]) -> tuple[int, int]:
+    pair = item["between"]
+    if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(x, str) for x in pair)):
+        raise InputError(file, item.line_of("between"), "relations.between", "must be a list of two actor names")
+    for x in pair:
+        if x not in names:
+            raise InputError(file, item.line_of("between"), "relations.between",
+                             f"unknown actor '{x}'{did_you_mean(x, names)}")
+    i, j = names.index(pair[0]), names.index(pair[1])
+    if i == j:
+        raise InputError(file, item.line_of("between"), "relations.between", "an actor cannot relate to itself")
+    return i, j
+
+
+def _relations(doc: Located, file: str, names: list[str]) -> _Relations:
+    rel = _Relations(len(names))
+    items = F.sequence(doc, "relations", file)
     seen: dict[frozenset, int] = {}  # pair -> line of its first entry
-    for r in range(len(rel)):
-        item = F.item_mapping(rel, r, file, "relations")
+    for r in range(len(items)):
+        item = F.item_mapping(items, r, file, "relations")
         F.check_keys(item, file, _RELATION_KEYS, required=("between",), where="relations.")
-        pair = item["between"]
-        if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(x, str) for x in pair)):
-            raise InputError(file, item.line_of("between"), "relations.between", "must be a list of two actor names")
-        for x in pair:
-            if x not in names:
-                raise InputError(file, item.line_of("between"), "relations.between",
-                                 f"unknown actor '{x}'{did_you_mean(x, names)}")
-        i, j = names.index(pair[0]), names.index(pair[1])
-        if i == j:
-            raise InputError(file, item.line_of("between"), "relations.between", "an actor cannot relate to itself")
+        i, j = _pair(item, file, names)
         if frozenset((i, j)) in seen:
             raise InputError(file, item.line_of("between"), "relations.between",
-                             f"{pair[0]}–{pair[1]} is already listed at line {seen[frozenset((i, j))]}; "
+                             f"{names[i]}–{names[j]} is already listed at line {seen[frozenset((i, j))]}; "
                              "give each pair once")
         seen[frozenset((i, j))] = item.line_of("between")
-        for key, arr in (("rivalry", rivalry), ("alliance", alliance), ("alignment", align0), ("reach", border)):
+        for key in ("rivalry", "alliance", "alignment", "reach"):
             if key in item:
+                arr = getattr(rel, key)
                 arr[i, j] = arr[j, i] = F.number(item, key, file, "relations.", 0.0, 1.0)
-        for key, arr in (("cooperation", coop0), ("floor", floor0), ("agreement", agree0)):
+        for key in ("cooperation", "floor", "agreement"):
             if key in item:
-                v = _domain_values(item[key], file, item.line_of(key), f"relations.{key}")
-                arr[i, j] = arr[j, i] = v
-    coop0 = np.maximum(coop0, floor0)
-    prox = np.maximum(prox, border)  # a border or a standing presence puts an actor within reach
-    smax = max(t.shape[0] for t in tables)
-    ceil = np.ones((n, smax, len(DOMAINS)))
-    for i, t in enumerate(tables):
-        ceil[i, : t.shape[0]] = t
-        ceil[i, t.shape[0]:] = t[-1]
+                arr = getattr(rel, key)
+                arr[i, j] = arr[j, i] = _domain_values(item[key], file, item.line_of(key), f"relations.{key}")
+    return rel
+
+
+def _indices(doc: Located, file: str, names: list[str]) -> dict[str, dict]:
+    """``indices:`` name -> {kind: cooperation | alignment, pair: (a, b)}."""
     indices = {}
     idx = F.mapping(doc, "indices", file)
     for key in idx:
@@ -231,12 +261,43 @@ def load_world(path: str | Path) -> World:
         if not (isinstance(pair, list) and len(pair) == 2 and all(p in names for p in pair)):
             raise InputError(file, spec.line_of(kind), f"indices.{key}.{kind}", "must name two actors of this world")
         indices[str(key)] = {"kind": kind, "pair": (names.index(pair[0]), names.index(pair[1]))}
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return indices
+
+
+def _ceilings(tables: list[np.ndarray]) -> np.ndarray:
+    """(N, S, D): each actor's table, its loosest state repeated up to the longest table."""
+    smax = max(t.shape[0] for t in tables)
+    ceil = np.ones((len(tables), smax, len(DOMAINS)))
+    for i, t in enumerate(tables):
+        ceil[i, : t.shape[0]] = t
+        ceil[i, t.shape[0]:] = t[-1]
+    return ceil
+
+
+def load_world(path: str | Path) -> World:
+    """Read and validate a world file."""
+    path = Path(path)
+    file = str(path)
+    doc = load_mapping(path, "world file")
+    F.check_keys(doc, file, _WORLD_KEYS, required=("actors",))
+    scale = F.number(doc, "proximity_scale_km", file, low=100.0, high=40000.0, default=5000.0)
+    actors_doc = F.sequence(doc, "actors", file)
+    act = _Actors()
+    for i in range(len(actors_doc)):
+        _actor(F.item_mapping(actors_doc, i, file, "actors"), file, act)
+    if len(act.names) < 2:
+        raise InputError(file, actors_doc.line if actors_doc else doc.line_of("actors"), "actors",
+                         "a world needs at least two actors")
+    rel = _relations(doc, file, act.names)
     return World(
-        name=F.text(doc, "name", file, default=path.stem), path=file, actors=tuple(names),
-        attributes={k: np.array(v) for k, v in attrs.items()}, proximity=prox, rivalry=rivalry,
-        alliance=alliance, cooperation0=coop0, floor0=floor0, agreement0=agree0, alignment0=align0, ceilings=ceil,
-        states=tuple(states), state0=np.array(state0, dtype=np.int64), endogenous=np.array(moves, dtype=bool),
-        last_state=np.array([len(x) - 1 for x in states], dtype=np.int64), agent_classes=tuple(classes),
-        indices=indices, digest=digest,
+        name=F.text(doc, "name", file, default=path.stem), path=file, actors=tuple(act.names),
+        attributes={k: np.array(v) for k, v in act.attrs.items()},
+        proximity=np.maximum(_proximity(act, scale), rel.reach),  # a border or a standing presence: within reach
+        rivalry=rel.rivalry, alliance=rel.alliance, cooperation0=np.maximum(rel.cooperation, rel.floor),
+        floor0=rel.floor, agreement0=rel.agreement, alignment0=rel.alignment, ceilings=_ceilings(act.tables),
+        states=tuple(act.states), state0=np.array(act.state0, dtype=np.int64),
+        endogenous=np.array(act.moves, dtype=bool), last_state=np.array([len(x) - 1 for x in act.states],
+                                                                         dtype=np.int64),
+        agent_classes=tuple(act.classes), indices=_indices(doc, file, act.names),
+        digest=hashlib.sha256(path.read_bytes()).hexdigest(),
     )

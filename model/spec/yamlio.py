@@ -99,12 +99,12 @@ def load_mapping(path: str | Path, what: str = "file") -> Located:
     except RecursionError:
         raise InputError(name, None, None, "YAML nesting is too deep") from None
     except yaml.reader.ReaderError as exc:
-        line = text[: exc.position].count("\n") + 1
-        raise InputError(name, line, None, f"character {exc.character!r} is not allowed in YAML") from None
+        at = text[: exc.position].count("\n") + 1
+        raise InputError(name, at, None, f"character {exc.character!r} is not allowed in YAML") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        raise InputError(name, line, None, f"malformed YAML: {exc.problem or exc}") from None
+        where = mark.line + 1 if mark else None
+        raise InputError(name, where, None, f"malformed YAML: {exc.problem or exc}") from None
     except yaml.YAMLError as exc:
         raise InputError(name, None, None, f"malformed YAML: {exc}") from None
     if not isinstance(doc, Located):
