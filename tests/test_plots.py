@@ -912,3 +912,13 @@ def test_batch_store_layout_alphabetical_categories_and_summary_dates(two, tmp_p
                      "fan_china_russia_alignment_overlay", "difference_short_shock", "threat_heatmap",
                      "network_1995", "blocs_historical_baseline"]  # no time-line threat or milestone figure
     assert "milestones" in [stem for stem, _ in figure_set.build_figures(root, "milestones")]  # unless asked
+
+
+def test_no_two_series_share_colour_and_line_style():
+    """Nine shipped scenarios exceed the eight-colour palette: the line style must tell the ninth from the first."""
+    from experiments.plots.draw import series_linestyle
+
+    names = [f"s{i}" for i in range(32)]
+    colours = style.series_colours(names)
+    pairs = [(colours[n], series_linestyle(i)) for i, n in enumerate(names)]
+    assert len(set(pairs)) == len(pairs)

@@ -274,3 +274,12 @@ def test_results_of_a_store_without_rows_prints_the_header(tmp_path, capsys):
     assert main(["results", str(root)]) == 0
     out = capsys.readouterr().out
     assert "0 of 4 runs complete" in out and "nothing to summarise" in out
+
+
+def test_posterior_draws_are_pooled_and_designs_are_not():
+    """A design's samples are rows of the summary; a posterior's draws are its spread (pooled, still paired)."""
+    from experiments.analysis.summary import design_parameters
+
+    assert design_parameters({"design": "lhs", "parameters": ["build_rate"]}) == ["build_rate"]
+    assert design_parameters({"design": "posterior", "parameters": ["build_rate"]}) == []
+    assert design_parameters({"design": "none", "parameters": ["build_rate"]}) == []

@@ -42,9 +42,13 @@ STATS = ["n", "median", "q05", "q95", "pairs", "diff_mean", "diff_low", "diff_hi
 
 # ------------------------------------------------------------------ what the store holds
 def design_parameters(meta: dict) -> list[str]:
-    """The parameters a batch varied (empty for a single run or a batch without a design)."""
+    """The parameters a batch varied by design, summarised sample by sample.
+
+    Empty for a single run, a batch without a design, and a posterior design: posterior
+    draws are the uncertainty itself, so they are pooled (still paired across scenarios).
+    """
     params = meta.get("parameters")
-    if meta.get("design", "none") == "none" or not isinstance(params, list):
+    if meta.get("design", "none") in ("none", "posterior") or not isinstance(params, list):
         return []
     return [str(p) for p in params]
 

@@ -13,6 +13,11 @@ from matplotlib.patches import Patch
 from experiments.plots import style as S
 
 LINESTYLES = ("-", "--", "-.", ":")
+
+
+def series_linestyle(i: int) -> str:
+    """Line style of the i-th series: with ``style.series_colours`` no two of the first 32 share colour and style."""
+    return LINESTYLES[(i + i // len(S.SERIES)) % len(LINESTYLES)]
 THIN_BAND = "50%/90% bands narrower than the line"
 HIDDEN_SHARE = 0.5  # bands narrower than the line at this share of dates or more are said to be
 _NOTE_BOX = {"boxstyle": "round,pad=0.25", "fc": "white", "ec": "none", "alpha": 0.85}

@@ -131,7 +131,7 @@ def _single(c: _Fan):
     colours = S.series_colours(c.names) if c.overlay else {c.names[0]: S.SERIES[0]}
     for i, s in enumerate(c.names):
         whole = s in c.same and " before " not in c.same[s]  # identical throughout: its bands are the baseline's
-        D.fan_on(ax, c.tables[s], colours[s], s, ls=D.LINESTYLES[i % len(D.LINESTYLES)] if c.overlay else "-",
+        D.fan_on(ax, c.tables[s], colours[s], s, ls=D.series_linestyle(i) if c.overlay else "-",
                  bands=not whole, zorder=4 if s == c.baseline else 2)
     _finish_axes(c, ax, c.names, colours)
     _band_notes(c, ax, c.names)
@@ -172,7 +172,7 @@ def _legend(c: _Fan, body, colours: dict) -> None:
     shown = [s for s in c.names if c.runs(s) > 1 and c.hidden.get(s, 0.0) < 1.0]  # bands visible somewhere
     if c.overlay:
         same_n = len({c.runs(s) for s in c.names}) == 1  # the title already says n
-        first = [Line2D([], [], color=colours[s], ls=D.LINESTYLES[i % len(D.LINESTYLES)],
+        first = [Line2D([], [], color=colours[s], ls=D.series_linestyle(i),
                         label=_scenario_label(c, s, not same_n))
                  for i, s in enumerate(c.names)]
         second = D.band_handles()[1:] if shown else []
