@@ -13,13 +13,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from synthetic_store import write_store as write_synthetic
 
 from experiments.analysis import discovery as D
 from experiments.cli import discover as cli_discover
 from experiments.cli.main import main
 from experiments.pipeline.samplers import latin_hypercube
 from experiments.plots.discovery import peeling_figure
-from experiments.store.writer import open_store, record_chunk, write_chunk
 from model.engines.tidy import VALUE_COLUMNS
 from model.spec.domains import DOMAINS
 from model.spec.errors import InputError
@@ -47,15 +47,7 @@ def write_store(root: Path, run_table: pd.DataFrame, index: np.ndarray, meta: di
         data[c] = 0.3
     data["japan_nato"] = np.where(data["date"] == 2040.0, np.repeat(index, reps), 0.3)
     data["china_russia_alignment"] = 0.4
-    ident = {"experiment": "synthetic_lhs", "experiment_file": "synthetic.yaml", "experiment_sha256": "0" * 64,
-             "runs": len(run_table), "chunk_size": -(-len(run_table) // chunks)}
-    man = open_store(root, ident, meta, resume=False)
-    for c, part in enumerate(np.array_split(np.arange(len(run_table)), chunks)):
-        rt = run_table.iloc[part].assign(status="ok", error="")
-        entry = write_chunk(root, c, range(int(part[0]), int(part[-1]) + 1),
-                            data[data["run"].isin(rt["run"])].copy(), rt, {})
-        record_chunk(root, man, entry)
-    return root
+    return write_synthetic(root, run_table, data, meta, chunks, name="synthetic_lhs")
 
 
 @pytest.fixture(scope="module")

@@ -17,11 +17,12 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
+from synthetic_store import write_store
 
 from experiments.analysis import summary as S
 from experiments.cli.main import main
 from experiments.store.atomic import write_json, write_table
-from experiments.store.writer import open_store, record_chunk, write_chunk
+from experiments.store.writer import open_store
 from model.engines.tidy import VALUE_COLUMNS
 from model.spec.domains import DOMAINS
 from model.spec.errors import InputError
@@ -50,17 +51,6 @@ def tidy_rows(run_table: pd.DataFrame, values) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def write_store(root: Path, run_table: pd.DataFrame, data: pd.DataFrame, meta: dict, chunks: int = 2) -> Path:
-    """A batch store with the run table split into ``chunks`` chunks, as the batch writer leaves it."""
-    ident = {"experiment": "synthetic", "experiment_file": "synthetic.yaml", "experiment_sha256": "0" * 64,
-             "runs": len(run_table), "chunk_size": -(-len(run_table) // chunks)}
-    man = open_store(root, ident, meta, resume=False)
-    for c, part in enumerate(np.array_split(np.arange(len(run_table)), chunks)):
-        rt = run_table.iloc[part].assign(status="ok", error="")
-        entry = write_chunk(root, c, range(int(part[0]), int(part[-1]) + 1),
-                            data[data["run"].isin(rt["run"])].copy(), rt, {})
-        record_chunk(root, man, entry)
-    return root
 
 
 # ---------------------------------------------------------------- the paired store
