@@ -472,6 +472,17 @@ def test_page_in_browser(page):
     expect(page.locator(".viz-figures-current")).to_contain_text(f"quarter {STEPS} (")
     screenshot(page, ARTIFACTS / "viz.png")
 
+    # the band over posterior draws: run r takes draw r of the shipped posterior (alliance run --posterior)
+    page.locator(".viz-band-posterior input").check()
+    expect(page.locator(".viz-band-japan_nato")).to_contain_text(f"over {BAND_SEEDS} posterior draws")
+    draws = compare.shipped_posterior().draw(BAND_SEEDS, SEED)
+    t = kernel.run([RunSpec(sc, parameters_for(sc, d), SEED, (r,)) for r, d in enumerate(draws)])
+    lo, _, hi = np.quantile(t.indices["japan_nato"][:, STEPS], compare.QUANTILES)
+    expect(page.locator(".viz-band-japan_nato")).to_contain_text(f"5–95 % {lo:.4f} – {hi:.4f}")
+    screenshot(page, ARTIFACTS / "viz-posterior.png")
+    page.locator(".viz-band-posterior input").uncheck()
+    expect(page.locator(".viz-band-japan_nato")).to_contain_text(f"over {BAND_SEEDS} seeds")
+
     # a parameter slider (in its rule's group, its meaning on hover): waits for Reset, then runs
     page.get_by_text(inputs.rule_title(REGISTRY[CHANGED].rule) + " (").click()
     slider = page.locator(".v-slider", has_text=f"{CHANGED} [").get_by_role("slider")

@@ -5,7 +5,11 @@ many runs at once, so a baseline costs a fraction of a second and a band over 10
 about a second. The baseline runs on the scenario's own world and horizon (composed as a
 scenario file that extends it, when they differ), so the difference is paired: same seed,
 same shocks, only the scenarios differ. Band seeds are replications 0..N-1 of the page's
-master seed, i.e. the runs of ``alliance run SCENARIO --seed SEED -r N``.
+master seed, i.e. the runs of ``alliance run SCENARIO --seed SEED -r N``. With the
+posterior switched on, run r also takes its parameters from the r-th draw of the shipped
+posterior (``alliance run SCENARIO --seed SEED -r N --posterior data/posterior_1990_2025``):
+the posterior's values replace the sliders' for the parameters it fits; the sliders
+still set the others.
 """
 
 from __future__ import annotations
@@ -18,14 +22,17 @@ import numpy as np
 import yaml
 
 from experiments.app import library
+from experiments.pipeline.posterior_file import Posterior, read_posterior
 from model.engines import kernel
 from model.spec.errors import InputError
+from model.spec.paths import ROOT
 from model.spec.runspec import RunSpec, parameters_for
 from model.spec.scenario import Scenario, load_scenario
 
 NONE = "none"  # the "compare with" choice that shows no baseline
 QUANTILES = (0.05, 0.5, 0.95)
 BAND_SIZES = (10, 20, 50, 100)
+POSTERIOR = ROOT / "data" / "posterior_1990_2025"  # the posterior the shipped batch draws from
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,7 @@ class Band:
     """Quantiles (5 %, median, 95 %) over ``seeds`` replications, per index and quarter: arrays (3, steps + 1)."""
 
     seeds: int
+    posterior: bool  # whether each run drew its parameters from the posterior
     scenario: dict[str, np.ndarray]
     baseline: dict[str, np.ndarray] | None
     difference: dict[str, np.ndarray] | None  # of the paired differences scenario - baseline
@@ -73,9 +81,16 @@ def baseline_scenario(name: str, like: Scenario) -> tuple[Scenario, str]:
     return s, f"run on this scenario's world ({like.world.name}) and horizon"
 
 
-def specs(scenario: Scenario, seed: int, overrides: dict[str, float], n: int) -> list[RunSpec]:
-    params = parameters_for(scenario, overrides)
-    return [RunSpec(scenario, params, seed, (r,)) for r in range(n)]
+def specs(scenario: Scenario, seed: int, overrides: dict[str, float], n: int,
+          posterior: Posterior | None = None) -> list[RunSpec]:
+    """Replications 0..n-1; with a posterior, replication r takes its r-th draw (seeded by ``seed``)."""
+    draws = posterior.draw(n, seed) if posterior is not None else [{}] * n
+    return [RunSpec(scenario, parameters_for(scenario, {**overrides, **d}), seed, (r,)) for r, d in enumerate(draws)]
+
+
+def shipped_posterior() -> Posterior:
+    """The posterior fitted to the whole record (data/posterior_1990_2025)."""
+    return read_posterior(POSTERIOR)
 
 
 def comparison(name: str, like: Scenario, seed: int, overrides: dict[str, float]) -> Comparison:
@@ -89,13 +104,25 @@ def quantiles(values: np.ndarray) -> np.ndarray:
     return np.quantile(values, QUANTILES, axis=0)
 
 
-def band(scenario: Scenario, baseline: Scenario | None, seed: int, overrides: dict[str, float], n: int) -> Band:
-    """Bands of the scenario (and the baseline, and their paired difference) over n replications, one kernel call."""
-    todo = specs(scenario, seed, overrides, n) + (specs(baseline, seed, overrides, n) if baseline else [])
+def band(scenario: Scenario, baseline: Scenario | None, seed: int, overrides: dict[str, float], n: int,
+         posterior: Posterior | None = None) -> Band:
+    """Bands of the scenario (and the baseline, and their paired difference) over n replications, one kernel call.
+
+    With a posterior, run r of the scenario and run r of the baseline take the same draw (paired).
+    """
+    todo = specs(scenario, seed, overrides, n, posterior)
+    if baseline is not None:
+        todo += specs(baseline, seed, overrides, n, posterior)
     t = kernel.run(todo)
     own = {k: v[:n] for k, v in t.indices.items()}
+    drawn = posterior is not None
     if baseline is None:
-        return Band(n, {k: quantiles(v) for k, v in own.items()}, None, None)
+        return Band(n, drawn, {k: quantiles(v) for k, v in own.items()}, None, None)
     other = {k: t.indices[k][n:] for k in own}
-    return Band(n, {k: quantiles(v) for k, v in own.items()}, {k: quantiles(v) for k, v in other.items()},
+    return Band(n, drawn, {k: quantiles(v) for k, v in own.items()}, {k: quantiles(v) for k, v in other.items()},
                 {k: quantiles(own[k] - other[k]) for k in own})
+
+
+def band_text(b: Band) -> str:
+    """What the band is over, in words."""
+    return f"{b.seeds} posterior draws" if b.posterior else f"{b.seeds} seeds"

@@ -16,7 +16,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.transforms import Bbox
 
-from experiments.app.compare import Band, Comparison
+from experiments.app.compare import Band, Comparison, band_text
 from experiments.app.inputs import date_text
 from experiments.app.snapshot import View
 from model.spec.domains import DOMAINS
@@ -68,7 +68,7 @@ def _levels(ax, pic: Picture) -> list:
     if c is not None:
         extra.append((Line2D([], [], color="0.3", lw=1.6, ls="--"), f"dashed: {c.name} (same seed)"))
     if b is not None:
-        extra.append((Patch(color="0.6", alpha=0.4), f"shaded: 5–95 % over {b.seeds} seeds"))
+        extra.append((Patch(color="0.6", alpha=0.4), f"shaded: 5–95 % over {band_text(b)}"))
     return extra
 
 

@@ -139,6 +139,7 @@ class State:
     baseline: solara.Reactive  # str | None (None: what the run's scenario extends)
     band_on: solara.Reactive  # bool
     band_seeds: solara.Reactive  # int
+    band_posterior: solara.Reactive  # bool: each band run draws its parameters from the shipped posterior
     player: Player
 
     def bump(self) -> None:
@@ -244,7 +245,7 @@ def picture_options(st: State) -> tuple:
     comparison = found if isinstance(found, compare.Comparison) else None
     band = None
     if st.band_on.value:
-        band = run.band_if_ready(st.baseline_name(), st.band_seeds.value)
+        band = run.band_if_ready(st.baseline_name(), st.band_seeds.value, st.band_posterior.value)
     return (a, b), comparison, band
 
 
@@ -281,6 +282,11 @@ def ScenarioCard(st: State):
         solara.Switch(label="Band over seeds", value=st.band_on, classes=["viz-band-switch"])
         solara.Select("Seeds", values=list(compare.BAND_SIZES), value=st.band_seeds, dense=True,
                       style={"min-width": "90px", "max-width": "110px"})
+    solara.Switch(label="Band: parameters from the posterior", value=st.band_posterior,
+                  classes=["viz-band-posterior"])
+    solara.Text("Each band run draws the fitted parameters from data/posterior_1990_2025 (the sliders set the "
+                "rest), so the band shows what the record leaves open.",
+                style={"display": "block", "font-size": "0.8em", "color": "#666"})
 
 
 @solara.component
@@ -343,7 +349,7 @@ def _values(view: View, c: compare.Comparison | None, band: compare.Band | None,
                         style={"font-size": "0.95em"})
         if band is not None:
             lo, mid, hi = band.scenario[name][:, q]
-            text = f"over {band.seeds} seeds: 5–95 % {lo:.4f} – {hi:.4f} (median {mid:.4f})"
+            text = f"over {compare.band_text(band)}: 5–95 % {lo:.4f} – {hi:.4f} (median {mid:.4f})"
             if band.difference is not None:
                 dlo, _, dhi = band.difference[name][:, q]
                 text += f"; vs baseline {dlo:+.4f} – {dhi:+.4f}"
@@ -382,17 +388,19 @@ def Readout(st: State):
 def BandTask(st: State) -> compare.Band | None:
     """The band over seeds when switched on: computed with the batch kernel in a worker thread (a hook)."""
     run, on, seeds, baseline = st.run.value, st.band_on.value, st.band_seeds.value, st.baseline_name()
+    drawn = st.band_posterior.value
 
     def compute():
         if on:
-            run.band(baseline, seeds)
+            run.band(baseline, seeds, drawn)
             st.bump()
 
-    task = solara.lab.use_task(compute, dependencies=[run.serial, on, seeds, baseline], prefer_threaded=True)
-    band = run.band_if_ready(baseline, seeds) if on else None
+    task = solara.lab.use_task(compute, dependencies=[run.serial, on, seeds, baseline, drawn], prefer_threaded=True)
+    band = run.band_if_ready(baseline, seeds, drawn) if on else None
     if on and band is None:
-        solara.Text(f"The band failed: {task.exception}" if task.error else f"Computing the band over {seeds} "
-                    "seeds (batch kernel) …", classes=["viz-band-pending"], style={"display": "block"})
+        what = f"{seeds} posterior draws" if drawn else f"{seeds} seeds"
+        solara.Text(f"The band failed: {task.exception}" if task.error else f"Computing the band over {what} "
+                    "(batch kernel) …", classes=["viz-band-pending"], style={"display": "block"})
     return band
 
 
@@ -404,7 +412,7 @@ def Figures(st: State):
     view = run.latest
     names = dyads(view.actors)
     dyad, comparison, band = picture_options(st)
-    key = (view.serial, view.quarter, dyad, comparison and comparison.name, band and band.seeds)
+    key = (view.serial, view.quarter, dyad, comparison and comparison.name, band and (band.seeds, band.posterior))
     pic = Picture(view, dyad, comparison, band)
     lock = solara.use_memo(threading.Lock, [])
     wanted = solara.use_ref(key)
@@ -563,7 +571,8 @@ def Page():
                tick=solara.use_reactive(0), playing=solara.use_reactive(False), pause_ms=solara.use_reactive(100),
                step=solara.use_reactive(next(iter(STEP_SIZES))), dyad=solara.use_reactive(""),
                baseline=solara.use_reactive(None), band_on=solara.use_reactive(False),
-               band_seeds=solara.use_reactive(compare.BAND_SIZES[1]), player=solara.use_memo(Player, []))
+               band_seeds=solara.use_reactive(compare.BAND_SIZES[1]), band_posterior=solara.use_reactive(False),
+               player=solara.use_memo(Player, []))
     solara.Style(CSS)
     solara.Title(TITLE)
     with solara.AppBar():

@@ -106,18 +106,19 @@ class Run:
             self._comparisons[name] = found
         return self._comparisons[name]
 
-    def band(self, baseline: str | None, seeds: int) -> compare.Band:
-        """Bands over ``seeds`` replications of this run (and of the baseline), cached."""
-        key = (baseline, seeds)
+    def band(self, baseline: str | None, seeds: int, posterior: bool = False) -> compare.Band:
+        """Bands over ``seeds`` replications of this run (and of the baseline), cached; optionally posterior draws."""
+        key = (baseline, seeds, posterior)
         if key not in self._bands:
             c = self.comparison(baseline)
             other = c.scenario if isinstance(c, compare.Comparison) else None
-            self._bands[key] = compare.band(self.scenario, other, self.settings.seed, self.overrides, seeds)
+            drawn = compare.shipped_posterior() if posterior else None
+            self._bands[key] = compare.band(self.scenario, other, self.settings.seed, self.overrides, seeds, drawn)
         return self._bands[key]
 
-    def band_if_ready(self, baseline: str | None, seeds: int) -> compare.Band | None:
+    def band_if_ready(self, baseline: str | None, seeds: int, posterior: bool = False) -> compare.Band | None:
         """The band if :meth:`band` has computed it (the page computes bands in a worker thread)."""
-        return self._bands.get((baseline, seeds))
+        return self._bands.get((baseline, seeds, posterior))
 
     def scenario_yaml(self) -> str:
         """This run's scenario as a file ``alliance run FILE --seed SEED`` replays (replication 0 = this run)."""
