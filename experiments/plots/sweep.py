@@ -33,7 +33,7 @@ def _default_outcome(df: pd.DataFrame, outcome: str | None) -> str:
 def _sweep_panel(ax, vals: pd.DataFrame, p: str, names: list[str], colours: dict, bins: int) -> dict:
     """One parameter's panel: per scenario, runs (sampled designs), median and bands."""
     out = {}
-    for s in names:
+    for i, s in enumerate(names):
         v = vals[vals["scenario"] == s]
         t, sampled = stats.sweep_table(v, p, bins)
         tag = f"{p}|{s}"
@@ -42,7 +42,8 @@ def _sweep_panel(ax, vals: pd.DataFrame, p: str, names: list[str], colours: dict
         if t["n"].max() > 1:
             D.band(ax, t["x"], t["q05"], t["q95"], colours[s], "90", tag)
             D.band(ax, t["x"], t["q25"], t["q75"], colours[s], "50", tag)
-        ax.plot(t["x"], t["q50"], color=colours[s], marker="o", markersize=3, gid=f"median|{tag}")
+        ax.plot(t["x"], t["q50"], color=colours[s], ls=D.series_linestyle(i), marker="o", markersize=3,
+                gid=f"median|{tag}")
         out[(p, s)] = t
     ax.set_xlabel(param_label(p))
     return out
@@ -76,7 +77,8 @@ def parameter_sweep(df: pd.DataFrame, runs_df: pd.DataFrame, param, outcome: str
     D.label_outer(axes, k, f"{S.outcome_label(outcome)}\nin {D.date_text(d)}", None)
     for ax, p in zip(axes, params):
         ax.set_xlabel(param_label(p))
-    handles = ([Line2D([], [], color=colours[s], marker="o", markersize=3, label=s) for s in names] if len(names) > 1
+    handles = ([Line2D([], [], color=colours[s], ls=D.series_linestyle(i), marker="o", markersize=3, label=s)
+                for i, s in enumerate(names)] if len(names) > 1
                else [Line2D([], [], color=colours[names[0]], marker="o", markersize=3, label="median of runs")])
     if max(t["n"].max() for t in plotted.values()) > 1:
         handles += D.band_handles()[1:]
