@@ -104,10 +104,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     out = Path(args.out or args.posterior)
     write_table(table, out / "check", "csv")
+    ess = read_posterior(args.posterior).effective_size()
     write_json({"posterior": str(args.posterior), "config": config.path, "fit_window": list(config.window),
+                "effective_sample_size": ess,
                 "draws": args.draws, "replications": args.replications, "seed": args.seed,
                 "model_sha256": model_digest(), "rows": table.to_dict(orient="records")}, out / "check.json")
-    print(f"{args.posterior}: fitted to {config.window[0]}-{config.window[1]}; "
+    print(f"{args.posterior}: fitted to {config.window[0]}-{config.window[1]}, effective sample size {ess:.0f}; "
           f"{args.replications} runs at the median and the defaults, {args.draws} predictive draws (seed {args.seed})")
     print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     print(f"wrote {out / 'check.csv'} and {out / 'check.json'}")

@@ -95,7 +95,11 @@ def _posterior(config, out: Path, args) -> int:
         raise InputError(config.path, None, "abc", "no generation finished")
     post = read_posterior(out)
     print(f"posterior: {len(post.theta)} weighted draws after {len(pops)} generations "
-          f"(final tolerance {pops[-1].epsilon:.3g}; {sum(p.evaluations for p in pops):,} particles evaluated)")
+          f"(final tolerance {pops[-1].epsilon:.3g}; {sum(p.evaluations for p in pops):,} particles evaluated; "
+          f"effective sample size {post.effective_size():.0f})")
+    if post.effective_size() < len(post.theta) / 4:
+        print("  few draws carry most of the weight: summaries are rough; a larger population (--population) "
+              "covers the posterior better", file=sys.stderr)
     print(f"  {'parameter':28s} {'median':>9s} {'5 %':>9s} {'95 %':>9s}   prior range")
     for k, name in enumerate(post.names):
         q = [weighted_quantile(post.theta[:, k], post.weights, x) for x in (0.5, 0.05, 0.95)]

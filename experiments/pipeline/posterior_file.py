@@ -50,6 +50,10 @@ class Posterior:
         """The smallest and largest draw of each parameter."""
         return [(float(self.theta[:, k].min()), float(self.theta[:, k].max())) for k in range(len(self.names))]
 
+    def effective_size(self) -> float:
+        """Kish's effective sample size, 1 / sum(w^2): how many equally weighted draws the population is worth."""
+        return float(1.0 / np.sum(self.weights ** 2))
+
     def median(self) -> dict[str, float]:
         return {n: weighted_median(self.theta[:, k], self.weights) for k, n in enumerate(self.names)}
 
