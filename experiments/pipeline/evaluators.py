@@ -31,6 +31,32 @@ EXECUTORS = ("serial", "processes", "dask")
 CONNECT_TIMEOUT = 10.0  # seconds to reach a Dask scheduler
 
 
+class _Later(Future):
+    """A task of the serial executor: it runs when first waited for, so the caller records
+    (and a progress bar shows) each result as it comes; a batch killed mid-way keeps its
+    finished chunks. Running every task at submission would record nothing before the last."""
+
+    def __init__(self, fn: Callable, args: tuple):
+        super().__init__()
+        self._task: tuple[Callable, tuple] | None = (fn, args)
+
+    def run_now(self) -> None:
+        if self._task is None:
+            return
+        fn, args = self._task
+        self._task = None
+        if not self.set_running_or_notify_cancel():  # cancelled before it ran
+            return
+        try:
+            self.set_result(fn(*args))
+        except Exception as exc:  # the caller decides what a failed task means
+            self.set_exception(exc)
+
+    def result(self, timeout: float | None = None) -> Any:
+        self.run_now()
+        return super().result(timeout)
+
+
 class Evaluator:
     """Submit tasks and collect their results as they finish, whatever the executor."""
 
@@ -47,18 +73,13 @@ class Evaluator:
         return obj
 
     def submit(self, fn: Callable, *args: Any) -> Any:
-        """Start ``fn(*args)``; returns a future (``.result()``, ``.cancel()``)."""
+        """Start ``fn(*args)`` (serial: when first waited for); returns a future (``.result()``, ``.cancel()``)."""
         if self._client is not None:
             return self._client.submit(fn, *args, pure=False)
         if self._pool is not None:
             with sigint_blocked():  # a worker spawned now must not see Ctrl-C (experiments.pipeline.workers)
                 return self._pool.submit(fn, *args)
-        f: Future = Future()
-        try:
-            f.set_result(fn(*args))
-        except Exception as exc:  # the caller decides what a failed task means
-            f.set_exception(exc)
-        return f
+        return _Later(fn, args)
 
     def as_completed(self, futures: Iterable) -> Iterator:
         """The futures in the order they finish."""
@@ -67,6 +88,11 @@ class Evaluator:
             from dask.distributed import as_completed
 
             yield from as_completed(futures)
+            return
+        if self._pool is None:  # serial: run each when its turn comes
+            for f in futures:
+                f.run_now()
+                yield f
             return
         pending = set(futures)
         while pending:
@@ -80,6 +106,12 @@ class Evaluator:
             from dask.distributed import wait as dask_wait
 
             return set(dask_wait(futures, return_when="FIRST_COMPLETED").done)
+        if self._pool is None:
+            done = {f for f in futures if f.done()}
+            if not done and futures:
+                futures[0].run_now()
+                done = {futures[0]}
+            return done
         return set(wait(futures, return_when=FIRST_COMPLETED).done)
 
 
