@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -204,7 +205,11 @@ def test_shipped_configs_load():
     oos = load_config(ROOT / "experiments" / "calibrate_oos.yaml")
     assert base.scenario.name == "historical_baseline"
     post = load_config(ROOT / "experiments" / "posterior_history.yaml")
-    assert post.method == "abc" and post.window == (1990, 2014) and post.abc["population"] == 200
+    assert post.method == "abc" and post.window == (1990, 2014)
+    for config, shipped in ((post, "posterior_1990_2014"), (load_config(ROOT / "experiments" / "posterior_record.yaml"),
+                                                            "posterior_1990_2025")):
+        meta = json.loads((ROOT / "data" / shipped / "posterior.json").read_text())  # the shipped copy is this config's
+        assert {k: meta["settings"][k] for k in config.abc} == config.abc and meta["seed"] == config.seed
     assert base.window == (1990, 2025) and oos.window == (1990, 2014)
     assert [t.index for t in base.targets] == ["japan_nato", "china_russia_alignment"]
     assert all(len(t.milestones) for t in base.targets)
