@@ -170,6 +170,10 @@ def test_failing_run_is_recorded_not_fatal(reference, tmp_path, monkeypatch):
     ("name: x\nscenarios: [historical_baseline]\nparameters:\n  build_rat: {}\ndesign: lhs\n", "parameters.build_rat"),
     ("name: x\nscenarios: [historical_baseline]\nparameters:\n  build_rate: {low: 0, high: 0.2}\n",
      "parameters.build_rate.low"),
+    ("name: x\nscenarios: [historical_baseline]\nparameters:\n  build_rate: {low: 1" + "0" * 400 + ", high: 0.2}\n",
+     "parameters.build_rate.low"),  # too large for a float: one line, not an OverflowError
+    ("name: x\nscenarios: [historical_baseline]\nparameters:\n  build_rate: {low: '5e-2', high: 0.2}\n"
+     "design: sobl\n", "design"),  # a bound written as text is a number (the error is the design's)
     ("name: x\nscenarios: [historical_baseline]\noutputs: {trajectories: summary, dates: [2050.0]}\n",
      "outputs.dates"),
     ("name: x\nscenarios: [historical_baseline]\ndesign: sobl\nparameters: {build_rate: {}}\n", "design"),

@@ -655,6 +655,17 @@ def test_number_reader_takes_float_literals_written_as_text(text, value, tmp_pat
         assert load_world(tmp_path / "w.yaml").attributes["power"][0] == value
 
 
+@pytest.mark.parametrize("value,problem", [("1" + "0" * 400, "must be finite"), ("'5e-2x'", "must be a number"),
+                                           ("[0.1]", "must be a number or a mapping of domains")])
+def test_a_relation_value_is_read_by_the_same_number_reader(value, problem, tmp_path):
+    one_pair = DUPLICATE_PAIR_WORLD.replace("  - {between: [B, A], rivalry: 0.9}\n", "")
+    (tmp_path / "w.yaml").write_text(one_pair.replace("rivalry: 0.2", f"cooperation: {value}"))  # per domain
+    with pytest.raises(InputError, match=rf"w.yaml:6: field 'relations.cooperation'.*{problem}"):
+        load_world(tmp_path / "w.yaml")
+    (tmp_path / "w.yaml").write_text(one_pair.replace("rivalry: 0.2", "cooperation: '5e-2'"))
+    assert (load_world(tmp_path / "w.yaml").cooperation0[0, 1] == 0.05).all()
+
+
 def test_scenario_parameters_and_event_values_take_float_literals_written_as_text(tmp_path):
     """The same number reader serves a scenario's parameters and its events' values (not only world files)."""
     (tmp_path / "s.yaml").write_text(

@@ -6,7 +6,6 @@ or ``name: {low, high, log}`` / ``name: [low, high]`` narrowing the registry's r
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from model.spec import fields as F
@@ -87,8 +86,7 @@ def parse_parameters(doc: Located, file: str, key: str = "parameters", default_a
 
 
 def _bound(value, file: str, line: int, where: str, reg) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise InputError(file, line, where, f"must be a finite number, got {value!r}")
+    value = F.finite_number(value, file, line, where)
     if not reg.low <= value <= reg.high:
         raise InputError(file, line, where, f"{value!r} is outside the registry range of {reg.name} "
                                             f"[{reg.low}, {reg.high}] ({reg.unit})")

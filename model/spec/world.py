@@ -109,8 +109,9 @@ def _domain_values(value, file, line, field, low=0.0, high=1.0) -> np.ndarray:
             else:
                 raise InputError(file, value.line, f"{field}.{dom}", "missing domain (or give 'default')")
         return out
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):  # a text may be a number (5e-2)
         raise InputError(file, line, field, f"must be a number or a mapping of domains, got {value!r}")
+    value = F.finite_number(value, file, line, field)
     if not (low <= value <= high):
         raise InputError(file, line, field, f"{value!r} is outside the allowed range [{low}, {high}]")
     return np.full(len(DOMAINS), float(value))
