@@ -82,14 +82,20 @@ def _threat_goal(s: State, world: World, params: Params, strength: np.ndarray) -
     return threat.target(hostile, strength, world.proximity, s.attrs["offense"], params)
 
 
+def _constraints_seen(s: State, world: World, params: Params, level: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """NATO's effective consensus and every actor's ceilings, given the threat ``level`` the actors feel."""
+    agreed = constraints.consensus(s.attrs["consensus"], level, params)
+    return agreed, constraints.ceiling(s.cstate, s.attrs["dovish"], agreed, s.attrs["engagement"], world.ceilings,
+                                       world.proximity, world.alliance, params)
+
+
 def initial(world: World, params: Params) -> State:
     """The state at the horizon's start: threat perceptions at their targets, ceilings as the actors see them."""
     s = blank(world, params)
-    s.threat[:] = _threat_goal(s, world, params, _strength_share(s, world, params)) * _self_mask(world.n)
-    level = threat.level(threat.extended(s.threat, s.align, params, _self_mask(world.n)))
-    s.consensus[:] = constraints.consensus(s.attrs["consensus"], level, params)
-    s.ceiling[:] = constraints.ceiling(s.cstate, s.attrs["dovish"], s.consensus, s.attrs["engagement"],
-                                       world.ceilings, world.proximity, world.alliance, params)
+    mask = _self_mask(world.n)
+    s.threat[:] = _threat_goal(s, world, params, _strength_share(s, world, params)) * mask
+    level = threat.level(threat.extended(s.threat, s.align, params, mask))
+    s.consensus[:], s.ceiling[:] = _constraints_seen(s, world, params, level)
     return s
 
 
@@ -124,13 +130,12 @@ def decide(s: State, world: World, params: Params, noise: np.ndarray, draws: np.
     want = preferences.desired(help_any, help_reach, s.levels, _affinity(s, world, params),
                                _pull(world, a["engagement"], fear, params),
                                params.weight_partner_threat[:, None, None] * s.threat, dread, s.agreement, params)
-    agreed = constraints.consensus(a["consensus"], level, params)
+    agreed, ceiling = _constraints_seen(s, world, params, level)
     return Decision(
         threat=threat.update(s.threat, _threat_goal(s, world, params, strength), noise, params, mask),
         power=capabilities.grow(a["power"], a["growth"]),
         want=want,
-        ceiling=constraints.ceiling(s.cstate, a["dovish"], agreed, a["engagement"], world.ceilings, world.proximity,
-                                    world.alliance, params),
+        ceiling=ceiling,
         consensus=agreed,
         encircled=counterbalancing.encirclement(s.threat, s.coop, strength),
         shared=preferences.shared_threat(s.threat),
@@ -142,22 +147,26 @@ def decide(s: State, world: World, params: Params, noise: np.ndarray, draws: np.
     )
 
 
+def _reform(d: Decision, world: World, rows: slice) -> None:
+    """Whether the actors in ``rows`` take a reform step (elementwise: a row at a time or all at once, the same)."""
+    d.cstate[:, rows] = domestic.reform(d.cstate[:, rows], d.reform[:, rows], d.draws[:, rows, 0],
+                                        world.endogenous[rows], world.last_state[rows])
+
+
 def act(d: Decision, actor: int, policy: Policy, world: World) -> None:
     """One actor's decisions from its own rows: its offers to every partner, and whether it takes a reform step."""
     d.offer[:, actor] = policy(d.want[:, actor], d.ceiling[:, actor])
-    row = slice(actor, actor + 1)
-    d.cstate[:, row] = domestic.reform(d.cstate[:, row], d.reform[:, row], d.draws[:, row, 0],
-                                       world.endogenous[row], world.last_state[row])
+    _reform(d, world, slice(actor, actor + 1))
 
 
 def act_all(d: Decision, policies: tuple[Policy, ...], world: World) -> None:
     """Every actor's decisions (the batch kernel's way; the Mesa agents call :func:`act` one by one)."""
-    if all(p is standard for p in policies):  # the same numbers as actor by actor, in two calls
+    if all(p is standard for p in policies):  # the same numbers as policy by policy, in one call
         d.offer[:] = standard(d.want, d.ceiling)
-        d.cstate[:] = domestic.reform(d.cstate, d.reform, d.draws[:, :, 0], world.endogenous, world.last_state)
-        return
-    for i, p in enumerate(policies):
-        act(d, i, p, world)
+    else:
+        for i, p in enumerate(policies):
+            d.offer[:, i] = p(d.want[:, i], d.ceiling[:, i])
+    _reform(d, world, slice(None))  # the reform step does not depend on the policy
 
 
 def settle(s: State, world: World, d: Decision, params: Params) -> Settlement:
