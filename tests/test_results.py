@@ -206,6 +206,27 @@ def test_single_run_store_without_baseline(tmp_path):
         assert df.attrs["baseline"] is None
 
 
+@pytest.mark.parametrize("filters", [
+    [("date", "in", [2025.0, 2040.0]), ("domain", "==", DOMAINS[0])],
+    [[("replication", "==", 1), ("date", ">=", 2039.0)], [("replication", "==", 2), ("date", "<", 1991.0)]],
+])
+def test_a_csv_store_is_filtered_as_a_parquet_store_is(tmp_path, filters):
+    """``load``'s filters keep the same rows of a run folder written as CSV as of one written as Parquet."""
+    from experiments.store.reader import load
+
+    rt = pd.DataFrame({"run": range(3), "scenario": "s", "replication": range(3)})
+    table = tidy_rows(rt.assign(sample=0), lambda run, d: (0.1 * run.replication + d / 1e4, 0.4,
+                                                             np.zeros(len(DOMAINS)))).drop(columns="sample")
+    got = {}
+    for fmt in ("parquet", "csv"):
+        write_table(table, tmp_path / fmt / "trajectories", fmt)
+        got[fmt] = load(tmp_path / fmt, columns=["run", "date", "domain", "japan_nato"], filters=filters)
+    assert len(got["csv"]) > 0 and list(got["csv"].columns) == ["run", "date", "domain", "japan_nato"]
+    for df in got.values():
+        df["domain"] = df["domain"].astype(str)
+    pd.testing.assert_frame_equal(got["csv"], got["parquet"], check_dtype=False)
+
+
 def test_bad_dates_baseline_and_dyad_are_input_errors(paired):
     with pytest.raises(InputError, match="2030 not in the store; it holds 2014, 2025, 2040"):
         S.summarise(paired, dates=[2030])

@@ -126,7 +126,6 @@ def outcome_values(root, outcome: Outcome) -> pd.Series:
                          f"{', '.join(names) or 'none'}){did_you_mean(outcome.index, names)}")
     df = load(root, columns=["run", "date", "domain", outcome.index],
               filters=[("date", "==", outcome.date), ("domain", "==", DOMAINS[0])])
-    df = df[df["date"] == outcome.date]
     if df.empty:
         have = available_dates(root)
         shown = ", ".join(f"{d:g}" for d in have) if len(have) <= 8 else f"{have[0]:g}–{have[-1]:g} quarterly"

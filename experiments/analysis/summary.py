@@ -53,10 +53,15 @@ def design_parameters(meta: dict) -> list[str]:
     return [str(p) for p in params]
 
 
+def _dates_held(root, among=None) -> set[float]:
+    """The dates the store holds (of ``among``, when given); one column of one domain is read."""
+    filters = [("domain", "==", DOMAINS[0])] + ([("date", "in", list(among))] if among is not None else [])
+    return {float(d) for d in load(root, columns=["date", "domain"], filters=filters)["date"].unique()}
+
+
 def available_dates(root) -> list[float]:
-    """Every date the store holds (one column of one domain is read)."""
-    df = _read(root, ["date", "domain"], [("domain", "==", DOMAINS[0])])
-    return sorted(float(d) for d in df["date"].unique())
+    """Every date the store holds."""
+    return sorted(_dates_held(root))
 
 
 def _dates_text(dates: list[float]) -> str:
@@ -65,12 +70,9 @@ def _dates_text(dates: list[float]) -> str:
     return ", ".join(f"{d:g}" for d in dates) or "no dates"
 
 
-def _read(root, cols: list[str], filters: list) -> pd.DataFrame:
-    """``load`` with ``filters`` (AND of (column, op, value)), applied again in pandas for CSV stores."""
-    df = load(root, columns=cols, filters=filters)
-    for col, op, value in filters:
-        df = df[df[col].isin(value)] if op == "in" else df[df[col].astype(str) == str(value)]
-    return df
+def _run_ids(have: list[str]) -> list[str]:
+    """The run identifiers among a store's columns."""
+    return [c for c in ("run", "scenario", "sample", "replication") if c in have]
 
 
 def choose_dates(root, dates=None, meta: dict | None = None) -> list[float]:
@@ -78,7 +80,7 @@ def choose_dates(root, dates=None, meta: dict | None = None) -> list[float]:
     else 2025 and 2040 where the store holds them, else its last date."""
     if dates:
         wanted = sorted({float(d) for d in dates})
-        have = set(_read(root, ["date", "domain"], [("date", "in", wanted), ("domain", "==", DOMAINS[0])])["date"])
+        have = _dates_held(root, wanted)
         missing = [d for d in wanted if d not in have]
         if missing:
             raise InputError(str(root), None, "--dates", f"{_dates_text(missing)} not in the store; it holds "
@@ -87,8 +89,7 @@ def choose_dates(root, dates=None, meta: dict | None = None) -> list[float]:
     outputs = (metadata(root) if meta is None else meta).get("outputs")
     if isinstance(outputs, dict) and outputs.get("summary"):
         return sorted(float(d) for d in outputs["summary"])
-    have = set(_read(root, ["date", "domain"], [("date", "in", list(DEFAULT_DATES)), ("domain", "==", DOMAINS[0])])
-               ["date"])
+    have = _dates_held(root, DEFAULT_DATES)
     return [d for d in DEFAULT_DATES if d in have] or available_dates(root)[-1:]
 
 
@@ -105,11 +106,13 @@ def choose_baseline(scenarios, baseline: str | None) -> str | None:
 # ------------------------------------------------------------------ the values to summarise
 def index_values(root, dates: list[float]) -> pd.DataFrame:
     """One row per run, date and world index: ids, ``outcome`` (the index name) and ``value``."""
-    names = index_columns(columns(root))
+    have = columns(root)
+    names = index_columns(have)
     if not names:
         raise InputError(str(root), None, None, "the store holds no world-index columns")
-    ids = [c for c in ("run", "scenario", "sample", "replication") if c in columns(root)]
-    df = _read(root, ids + ["date", "domain"] + names, [("date", "in", dates), ("domain", "==", DOMAINS[0])])
+    ids = _run_ids(have)
+    df = load(root, columns=ids + ["date", "domain"] + names, filters=[("date", "in", dates),
+                                                                       ("domain", "==", DOMAINS[0])])
     df = df.drop(columns="domain").drop_duplicates(["run", "date"])  # indices repeat on every dyad row
     return df.melt(id_vars=ids + ["date"], value_vars=names, var_name="outcome", value_name="value")
 
@@ -117,15 +120,13 @@ def index_values(root, dates: list[float]) -> pd.DataFrame:
 def dyad_values(root, dates: list[float], dyad=DYAD) -> pd.DataFrame:
     """One row per run, date and domain: ids, ``domain``, ``outcome`` ("cooperation") and ``value`` of the dyad."""
     a, b = (str(x) for x in dyad)
-    ids = [c for c in ("run", "scenario", "sample", "replication") if c in columns(root)]
+    ids = _run_ids(columns(root))
     cols = ids + ["date", "actor_a", "actor_b", "domain", "cooperation"]
     df = load(root, columns=cols, filters=[[("date", "in", dates), ("actor_a", "==", x), ("actor_b", "==", y)]
                                            for x, y in ((a, b), (b, a))])
-    df = df[df["date"].isin(dates) & (((df["actor_a"].astype(str) == a) & (df["actor_b"].astype(str) == b))
-                                      | ((df["actor_a"].astype(str) == b) & (df["actor_b"].astype(str) == a)))]
     if df.empty:
-        actors = _read(root, ["actor_a", "actor_b", "date", "domain"], [("date", "in", dates[:1]),
-                                                                         ("domain", "==", DOMAINS[0])])
+        actors = load(root, columns=["actor_a", "actor_b", "date", "domain"],
+                      filters=[("date", "in", dates[:1]), ("domain", "==", DOMAINS[0])])
         names = sorted(set(actors["actor_a"].astype(str)) | set(actors["actor_b"].astype(str)))
         bad = a if a not in names else b
         raise InputError("--dyad", None, "dyad", f"no rows for the dyad {a}–{b}: actor '{bad}' is not in the store "

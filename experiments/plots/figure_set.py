@@ -61,24 +61,10 @@ def _date_slug(d: float) -> str:
 
 
 # ------------------------------------------------------------------ loading only what a figure needs
-_OPS = {"==": lambda c, v: c == v, ">=": lambda c, v: c >= v, "<=": lambda c, v: c <= v,
-        "in": lambda c, v: c.isin(list(v))}
-
-
-def _filtered(df, filters):
-    """``filters`` applied in pandas too (a CSV store is read whole; Parquet parts are filtered on read)."""
-    keep = np.ones(len(df), dtype=bool)
-    for col, op, value in filters or []:
-        if col in df.columns:
-            c = df[col].astype(str) if isinstance(df[col].dtype, pd.CategoricalDtype) else df[col]
-            keep &= _OPS[op](c, value).to_numpy(dtype=bool)
-    return df if keep.all() else df[keep]
-
-
 def _load(root: Path, have: list[str], wanted: list[str], filters=None):
     """The store's rows (filtered when possible) with the wanted columns that exist."""
     cols = [c for c in dict.fromkeys(list(_IDS) + wanted) if c in have]
-    df = _filtered(load(root, columns=cols, filters=filters), filters)
+    df = load(root, columns=cols, filters=filters)
     if filters is not None and len(df) == 0:  # let the figure name what is missing
         df = load(root, columns=cols)
     return df

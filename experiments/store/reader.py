@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -118,14 +119,44 @@ def _with_attrs(df: pd.DataFrame, root: Path) -> pd.DataFrame:
     return df
 
 
+_OPS = {"==": lambda c, v: c == v, "=": lambda c, v: c == v, "!=": lambda c, v: c != v, "<": lambda c, v: c < v,
+        ">": lambda c, v: c > v, "<=": lambda c, v: c <= v, ">=": lambda c, v: c >= v,
+        "in": lambda c, v: c.isin(list(v)), "not in": lambda c, v: ~c.isin(list(v))}
+
+
+def _groups(filters) -> list[list[tuple]]:
+    """``filters`` as an OR of ANDs of (column, op, value), as pandas.read_parquet takes them."""
+    if not filters:
+        return []
+    return [list(g) for g in filters] if isinstance(filters[0], list) else [list(filters)]
+
+
+def _matching(df: pd.DataFrame, filters) -> pd.DataFrame:
+    """The rows of a table read whole (a CSV store) that ``filters`` keep, as Parquet filters keep them on read."""
+    groups = _groups(filters)
+    if not groups:
+        return df
+    keep = np.zeros(len(df), dtype=bool)
+    for group in groups:
+        rows = np.ones(len(df), dtype=bool)
+        for col, op, value in group:
+            c = df[col].astype(str) if isinstance(df[col].dtype, pd.CategoricalDtype) else df[col]
+            rows &= _OPS[op](c, value).to_numpy(dtype=bool)
+        keep |= rows
+    return df[keep].reset_index(drop=True)
+
+
 def load(root: str | Path, columns: list[str] | None = None, filters=None) -> pd.DataFrame:
-    """All rows of a result folder as one DataFrame (``columns``/``filters`` as in pandas.read_parquet)."""
+    """All rows of a result folder as one DataFrame (``columns``/``filters`` as in pandas.read_parquet, for
+    CSV stores too)."""
     root = _root(root)
     files = _data_files(root)
     if not files:
         return _with_attrs(pd.DataFrame(columns=columns or []), root)
     if files[0].suffix == ".csv":
-        return _with_attrs(_read(files[0], root, columns=columns), root)
+        wanted = columns and list(dict.fromkeys(list(columns) + [c for g in _groups(filters) for c, _, _ in g]))
+        df = _matching(_read(files[0], root, columns=wanted), filters)
+        return _with_attrs(df if columns is None else df[[c for c in df.columns if c in columns]], root)
     frames = [_read(f, root, columns=columns, filters=filters) for f in files]
     return _with_attrs(pd.concat(frames, ignore_index=True), root)
 
