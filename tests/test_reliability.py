@@ -371,12 +371,14 @@ def test_a_damaged_manifest_is_one_error(name, store, capsys):
 
 def test_a_damaged_run_table_names_the_command_that_reruns_it(tmp_path, capsys):
     out = tmp_path / "r"
-    assert main(["run", "historical_baseline", "-r", "2", "--seed", "3", "--out", str(out)]) == 0
+    argv = ["run", "historical_baseline", "-r", "2", "--seed", "3", "--set", "build_rate=0.2", "--out", str(out)]
+    assert main(argv) == 0
     capsys.readouterr()
     (out / "trajectories.parquet").write_bytes(b"")
     rc, _, err = cli(["results", out], capsys)
     line = one_line(err)
-    assert rc == 2 and "damaged" in line and "--seed 3 -r 2" in line and "alliance run" in line
+    assert rc == 2 and "damaged" in line  # the command as it was given, its --set included
+    assert line.endswith("rerun it with: alliance " + shlex.join(argv))
 
 
 # ============================================================== 5. a folder holds one kind of result

@@ -59,6 +59,7 @@ def _run(args) -> int:
         if post:
             meta["posterior"] = {"file": post.path, "sha256": sha256(Path(post.path)), "parameters": list(post.names),
                                  "draws": "run r uses draw r of Posterior.draw(replications, seed)"}
+        meta["command"] = getattr(args, "command_line", None)  # what repairs the folder if it is damaged
         path = _write(out, table, meta, args.csv)
     print(f"wrote {path} ({len(table):,} rows) and {out / 'metadata.json'}")
     return 0

@@ -52,6 +52,9 @@ def _manifest(root: Path, full: bool = False) -> dict | None:
 
 
 def _rerun_command(root: Path, meta: dict) -> str:
+    """The command that wrote a run folder (recorded since it is; rebuilt for older folders, without --set)."""
+    if isinstance(meta.get("command"), str):
+        return meta["command"]
     seed = meta.get("seed", {}).get("master", 0) if isinstance(meta.get("seed"), dict) else 0
     return (f"alliance run {meta.get('scenario_file', meta.get('scenario', 'SCENARIO'))} --seed {seed} "
             f"-r {meta.get('replications', 1)} --out {root}")
