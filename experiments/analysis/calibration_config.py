@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -101,6 +102,12 @@ class CalibrationConfig:
     def window_dates(self) -> tuple[float, float]:
         """The window as [first date, last date + 0.25)."""
         return float(self.window[0]), float(self.window[1] + 1)
+
+    @property
+    def held_out_dates(self) -> tuple[float, float]:
+        """After the window: [the next year, the end of the last target year)."""
+        last = max(float(t.dates.max()) for t in self.targets)
+        return float(self.window[1] + 1), math.floor(last) + 1.0
 
     def fingerprint(self) -> str:
         """What a study's results depend on; a resumed study must match it (trials/workers excluded)."""

@@ -30,17 +30,11 @@ from model.spec.provenance import model_digest
 DEFAULT_CONFIG = ROOT / "experiments" / "calibrate_oos.yaml"
 
 
-def held_out_window(config) -> tuple[float, float]:
-    """From the year after the fit window to the end of the last target year."""
-    last = max(float(t.dates.max()) for t in config.targets)
-    return float(config.window[1] + 1), math.floor(last) + 1.0
-
-
 def compare(config, calibrated: dict, replications: int, seed: int) -> pd.DataFrame:
     """Objective terms of calibrated and default values in the fit and held-out windows."""
     obj = Objective(config)
     rows = []
-    windows = {"fit": config.window_dates, "held_out": held_out_window(config)}
+    windows = {"fit": config.window_dates, "held_out": config.held_out_dates}
     for label, values in (("calibrated", calibrated), ("default", start_values(config))):
         for wname, window in windows.items():
             for streams, (reps, s) in (("fresh", (replications, seed)),
@@ -76,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     summary = {
         "config": config.path, "model_sha256": model_digest(), "trials": result.completed,
         "fit_window": list(config.window),
-        "held_out": [held_out_window(config)[0], held_out_window(config)[1] - 0.25],
+        "held_out": [config.held_out_dates[0], config.held_out_dates[1] - 0.25],
         "replications": config.replications, "seed": config.seed,
         "eval_replications": args.eval_replications, "eval_seed": args.eval_seed,
         "calibrated_parameters": result.best_values,

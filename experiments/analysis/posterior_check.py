@@ -30,7 +30,7 @@ import pandas as pd
 
 from experiments.analysis.calibration_config import CalibrationConfig, load_config
 from experiments.pipeline.outcomes import index_paths
-from experiments.pipeline.posterior_file import read_posterior
+from experiments.pipeline.posterior_file import Posterior, read_posterior
 from experiments.store.atomic import write_json, write_table
 from model.spec.errors import InputError
 from model.spec.provenance import model_digest
@@ -44,17 +44,16 @@ def in_band(values: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> np.ndar
 def eras(config: CalibrationConfig, split: float | None) -> dict[str, tuple[float, float]]:
     """Two date ranges [from, to): the record before the split and from it on."""
     first = min(float(t.dates.min()) for t in config.targets)
-    last = math.floor(max(float(t.dates.max()) for t in config.targets)) + 1.0
-    cut = float(split if split is not None else config.window[1] + 1)
+    after, last = config.held_out_dates
+    cut = float(split) if split is not None else after
     if cut >= last:
-        cut = float(config.window[1] + 1) if config.window[1] + 1 < last else 2015.0
+        cut = after if after < last else 2015.0
     return {f"{math.floor(first)}-{int(cut) - 1}": (first, cut), f"{int(cut)}-{int(last) - 1}": (cut, last)}
 
 
-def check(config: CalibrationConfig, posterior_dir: str | Path, split: float | None = None, draws: int = 200,
+def check(config: CalibrationConfig, post: Posterior, split: float | None = None, draws: int = 200,
           replications: int = 40, seed: int = 99) -> pd.DataFrame:
     """One row per index and era: median-in-band shares and posterior predictive coverage (see module doc)."""
-    post = read_posterior(posterior_dir)
     last = max(float(t.dates.max()) for t in config.targets)
     names = [t.index for t in config.targets]
     dates, points = index_paths(config.scenario, [post.median(), {}], replications, seed, last_date=last,
@@ -63,12 +62,13 @@ def check(config: CalibrationConfig, posterior_dir: str | Path, split: float | N
                                 paired=False)
     rows = []
     fit_from, fit_to = config.window_dates
+    periods = eras(config, split)
     for t in config.targets:
         at = np.searchsorted(dates, t.dates)
         median_of = {label: np.median(points[t.index][p], axis=0)[at] for p, label in ((0, "posterior median"),
                                                                                       (1, "scenario values"))}
         lo, hi = np.quantile(predictive[t.index][:, 0, :], [0.05, 0.95], axis=0)
-        for era, (a, b) in eras(config, split).items():
+        for era, (a, b) in periods.items():
             w = (t.dates >= a) & (t.dates < b)
             rows.append({
                 "index": t.index, "era": era, "quarters": int(w.sum()),
@@ -95,7 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         meta = json.loads((Path(args.posterior) / "posterior.json").read_text(encoding="utf-8"))
         config = load_config(args.config or meta["config"])
-        table = check(config, args.posterior, args.split, args.draws, args.replications, args.seed)
+        post = read_posterior(args.posterior)
+        table = check(config, post, args.split, args.draws, args.replications, args.seed)
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -104,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     out = Path(args.out or args.posterior)
     write_table(table, out / "check", "csv")
-    ess = read_posterior(args.posterior).effective_size()
+    ess = post.effective_size()
     write_json({"posterior": str(args.posterior), "config": config.path, "fit_window": list(config.window),
                 "effective_sample_size": ess,
                 "draws": args.draws, "replications": args.replications, "seed": args.seed,
