@@ -172,7 +172,7 @@ def calibrate(config: CalibrationConfig, out: str | Path, log: Callable[[str], N
         study.enqueue_trial(start_values(config), user_attrs={"start": "scenario values"})
     have = tally.complete()
     need = config.trials - have
-    kind = executor or ("processes" if config.workers > 1 else "serial")
+    kind = config.executor(executor)
     say(f"study {out / 'study.db'}: {have} complete trials, running {max(need, 0)} more"
         + (f" ({kind}, {config.workers} workers)" if config.workers > 1 and need > 0 else ""))
     if need > 0:

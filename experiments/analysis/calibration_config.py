@@ -103,6 +103,10 @@ class CalibrationConfig:
         """The window as [first date, last date + 0.25)."""
         return float(self.window[0]), float(self.window[1] + 1)
 
+    def executor(self, given: str | None = None) -> str:
+        """Where trials or particles run: ``given``, else a process pool when the config asks for workers."""
+        return given or ("processes" if self.workers > 1 else "serial")
+
     @property
     def held_out_dates(self) -> tuple[float, float]:
         """After the window: [the next year, the end of the last target year)."""

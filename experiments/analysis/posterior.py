@@ -78,12 +78,16 @@ def prior_sample(ranges: list[ParameterRange], n: int, rng: np.random.Generator)
     return _from_unit(lo + (hi - lo) * rng.random((n, len(ranges))), ranges)
 
 
+def _kernel_covariance(x: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """The perturbation kernel's covariance on the unit scale: 2 Sigma_w, with a ridge that keeps it invertible."""
+    return 2.0 * np.atleast_2d(np.cov(x, rowvar=False, aweights=weights)) + 1e-12 * np.eye(x.shape[1])
+
+
 def _perturb(pop: np.ndarray, weights: np.ndarray, ranges: list[ParameterRange], n: int,
              rng: np.random.Generator) -> np.ndarray:
     """n proposals: weighted draws of the population, moved by N(0, 2 Sigma_w), redrawn until inside the prior."""
     x = _to_unit(pop, ranges)
-    cov = 2.0 * np.atleast_2d(np.cov(x, rowvar=False, aweights=weights))
-    chol = np.linalg.cholesky(cov + 1e-12 * np.eye(len(ranges)))
+    chol = np.linalg.cholesky(_kernel_covariance(x, weights))
     lo, hi = _bounds(ranges)
     out = np.empty((n, len(ranges)))
     todo = np.arange(n)
@@ -99,8 +103,7 @@ def _perturb(pop: np.ndarray, weights: np.ndarray, ranges: list[ParameterRange],
 def _new_weights(new: np.ndarray, old: np.ndarray, old_w: np.ndarray, ranges: list[ParameterRange]) -> np.ndarray:
     """w_i proportional to prior(theta_i) / sum_j w_j K(theta_i | theta_j); the prior is flat on its box."""
     xn, xo = _to_unit(new, ranges), _to_unit(old, ranges)
-    cov = 2.0 * np.atleast_2d(np.cov(xo, rowvar=False, aweights=old_w))
-    inv = np.linalg.inv(cov + 1e-12 * np.eye(len(ranges)))
+    inv = np.linalg.inv(_kernel_covariance(xo, old_w))
     d = xn[:, None, :] - xo[None, :, :]
     kernel = np.exp(-0.5 * np.einsum("ijk,kl,ijl->ij", d, inv, d))  # the normalising constant cancels
     w = 1.0 / (kernel @ old_w)

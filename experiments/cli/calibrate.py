@@ -32,8 +32,7 @@ from experiments.pipeline.posterior_file import read_posterior, weighted_quantil
 from experiments.plots.calibration_fit import fit_figure
 from experiments.plots.posterior import posterior_figure
 from experiments.store.atomic import atomic_write
-from experiments.store.folders import check_out, claim, default_folder
-from experiments.store.lock import folder_lock
+from experiments.store.folders import default_folder, result_folder
 from model.spec.errors import InputError
 
 _DONE = re.compile(r"\((\d+)/(\d+)\)\s*$|: (\d+) complete trials")
@@ -82,7 +81,6 @@ def _posterior(config, out: Path, args) -> int:
     """ABC-SMC: generations logged to stderr, the posterior summarised on stdout."""
     settings = Settings(**{**config.abc, **({"population": args.population} if args.population else {}),
                            **({"generations": args.generations} if args.generations else {})})
-    executor = args.executor or ("processes" if config.workers > 1 else "serial")
     with tqdm(total=settings.generations, unit="generation", file=sys.stderr, disable=args.quiet,
               desc="abc-smc") as bar:
         def log(msg: str) -> None:
@@ -90,14 +88,15 @@ def _posterior(config, out: Path, args) -> int:
                 bar.update(1)
             bar.write(msg, file=sys.stderr)
 
-        pops = abc_smc(config, settings, out, executor, config.workers, log)
+        pops = abc_smc(config, settings, out, config.executor(args.executor), config.workers, log)
     if not pops:
         raise InputError(config.path, None, "abc", "no generation finished")
-    post = read_posterior(out)
+    post = read_posterior(out)  # as a batch will read it
+    ess = post.effective_size()
     print(f"posterior: {len(post.theta)} weighted draws after {len(pops)} generations "
           f"(final tolerance {pops[-1].epsilon:.3g}; {sum(p.evaluations for p in pops):,} particles evaluated; "
-          f"effective sample size {post.effective_size():.0f})")
-    if post.effective_size() < len(post.theta) / 4:
+          f"effective sample size {ess:.0f})")
+    if ess < len(post.theta) / 4:
         print("  few draws carry most of the weight: summaries are rough; a larger population (--population) "
               "covers the posterior better", file=sys.stderr)
     print(f"  {'parameter':28s} {'median':>9s} {'5 %':>9s} {'95 %':>9s}   prior range")
@@ -119,10 +118,8 @@ def _run(args) -> int:
     config = load_config(args.config, replications=args.replications, trials=args.trials, workers=args.workers)
     out = Path(args.out) if args.out else default_folder(Path(args.config).stem, args.config, "config",
                                                          under="calibration")
-    check_out(out)
-    check_study(out)
-    with folder_lock(out, getattr(args, "command_line", "alliance calibrate")):
-        claim(out, "calibration")
+    with result_folder(out, "calibration", getattr(args, "command_line", None)):
+        check_study(out)
         if config.method == "abc":
             return _posterior(config, out, args)
         bars: list = []  # the bar starts with the study's first log line (after the config and study are checked)

@@ -18,8 +18,7 @@ from experiments.cli.command import Command
 from experiments.pipeline.posterior_file import read_posterior
 from experiments.pipeline.single import BLOCK, check_size, simulate_in_blocks
 from experiments.store.atomic import write_json, write_table
-from experiments.store.folders import check_out, claim, default_folder
-from experiments.store.lock import folder_lock
+from experiments.store.folders import default_folder, result_folder
 from experiments.store.manifest import SINGLE, schema_digest, sha256
 from model.spec.overrides import parse_assignments
 from model.spec.scenario import load_scenario
@@ -50,9 +49,7 @@ def _run(args) -> int:
     post = read_posterior(args.posterior, "--posterior", None, "posterior") if args.posterior else None
     draws = post.draw(args.replications, args.seed) if post else None
     out = Path(args.out) if args.out else default_folder(scenario.name, scenario.path)
-    check_out(out)
-    with folder_lock(out, getattr(args, "command_line", "alliance run")):
-        claim(out, "run")
+    with result_folder(out, "run", getattr(args, "command_line", None)):
         with tqdm(total=args.replications, unit="run", desc=scenario.name, file=sys.stderr,
                   disable=args.quiet or args.replications <= BLOCK) as bar:
             table, meta = simulate_in_blocks(scenario, args.seed, args.replications, args.engine, bar.update, draws)

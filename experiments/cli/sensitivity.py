@@ -14,17 +14,14 @@ from tqdm import tqdm
 
 from experiments.analysis.sensitivity import load_config, run_and_write
 from experiments.cli.command import Command
-from experiments.store.folders import check_out, claim, default_folder
-from experiments.store.lock import folder_lock
+from experiments.store.folders import default_folder, result_folder
 
 
 def _run(args) -> int:
     config = load_config(args.config, samples=args.samples)
     out = Path(args.out) if args.out else default_folder(Path(args.config).stem, args.config, "config",
                                                          under="sensitivity")
-    check_out(out)
-    with folder_lock(out, getattr(args, "command_line", "alliance sensitivity")):
-        claim(out, "sensitivity")
+    with result_folder(out, "sensitivity", getattr(args, "command_line", None)):
         print(f"{config.method}: {len(config.parameters)} parameters, {config.samples:,} samples, {config.runs:,} "
               f"runs ({config.outcome} at {config.date:g}, {config.scenario.name})", file=sys.stderr, flush=True)
         with tqdm(total=config.runs, unit="run", file=sys.stderr, disable=args.quiet, desc=config.method) as bar:

@@ -28,8 +28,7 @@ from experiments.pipeline.estimate import Estimate, batch_estimate, choose_execu
 from experiments.pipeline.evaluators import evaluator
 from experiments.pipeline.experiment import Experiment
 from experiments.pipeline.limits import check_memory
-from experiments.store.folders import check_out, claim
-from experiments.store.lock import folder_lock
+from experiments.store.folders import result_folder
 from experiments.store.verify import chunk_problem
 from experiments.store.writer import check_identity, open_store, record_chunk, write_chunk
 from model.engines.simulate import run_specs
@@ -184,9 +183,7 @@ def run_batch(exp: Experiment, out: str | Path, executor: str = "serial", worker
     root = Path(out)
     p = planned or plan(exp, executor, workers)
     ident, meta = _identity(exp)
-    check_out(root)
-    with folder_lock(root, command):
-        claim(root, "batch")
+    with result_folder(root, "batch", command):
         check_identity(root, ident, resume)
         with evaluator(p.executor, p.workers, scheduler) as ev:
             man = open_store(root, ident, meta, resume)

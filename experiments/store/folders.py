@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from experiments.store.lock import folder_lock
 from model.spec.errors import InputError
 
 RESULTS = Path("results")
@@ -85,3 +88,14 @@ def claim(root: Path, kind: str, flag: str = "--out") -> None:
     if other:
         raise InputError(str(root), None, flag, f"holds the results of `{_COMMAND[other[0]]}`; a folder holds one "
                          f"kind of result, so `{_COMMAND[kind]}` will not write here: choose another folder")
+
+
+@contextmanager
+def result_folder(root: str | Path, kind: str, command: str | None = None) -> Iterator[Path]:
+    """``root`` checked, locked and claimed for a ``kind`` result for the block: what every command that
+    writes results does before it writes (``command``: the holder the lock names; default the kind's)."""
+    root = Path(root)
+    check_out(root)
+    with folder_lock(root, command or _COMMAND[kind]):
+        claim(root, kind)
+        yield root
