@@ -20,7 +20,7 @@ def test_a_posterior_band_is_the_runs_of_alliance_run_with_that_posterior():
     draws = post.draw(N, SEED)
     t = kernel.run([RunSpec(sc, parameters_for(sc, {"threat_noise": 0.03, **d}), SEED, (r,))
                     for r, d in enumerate(draws)])
-    assert band.posterior and compare.band_text(band) == f"{N} posterior draws"
+    assert band.posterior and compare.band_text(band.seeds, band.posterior) == f"{N} posterior draws"
     for name, values in t.indices.items():
         assert np.array_equal(band.scenario[name], np.quantile(values, compare.QUANTILES, axis=0))
     over_seeds = compare.band(sc, None, SEED, {"threat_noise": 0.03}, N)

@@ -41,6 +41,7 @@ from model.spec.errors import InputError
 from model.spec.parameters import REGISTRY
 from model.spec.runspec import RunSpec, parameters_for
 from model.spec.scenario import load_scenario
+from model.spec.timegrid import date_text
 from model.spec.world import ACTOR_ATTRIBUTES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -147,7 +148,7 @@ def test_play_publishes_only_what_the_page_can_draw():
 
 
 def test_dates_in_words():
-    assert [inputs.date_text(d) for d in (2014.0, 2014.25, 2014.5, 2014.75)] == [
+    assert [date_text(d) for d in (2014.0, 2014.25, 2014.5, 2014.75)] == [
         "2014 Q1", "2014 Q2", "2014 Q3", "2014 Q4"]
 
 
@@ -448,7 +449,7 @@ def test_page_in_browser(page):
     step_size(page, "1 year")
     step_to(page, 8, STEPS, by=4)
     date = start_date + STEPS / 4
-    expect(status).to_contain_text(inputs.date_text(date))  # dates, not step counts
+    expect(status).to_contain_text(date_text(date))  # dates, not step counts
     for n in names:
         value, _ = shown(page, n, at=date)
         assert f"{value:.4f}" == f"{first[STEPS][n]:.4f}", n

@@ -123,6 +123,6 @@ def band(scenario: Scenario, baseline: Scenario | None, seed: int, overrides: di
                 {k: quantiles(own[k] - other[k]) for k in own})
 
 
-def band_text(b: Band) -> str:
-    """What the band is over, in words."""
-    return f"{b.seeds} posterior draws" if b.posterior else f"{b.seeds} seeds"
+def band_text(seeds: int, posterior: bool) -> str:
+    """What a band is over, in words (also while it is being computed)."""
+    return f"{seeds} posterior draws" if posterior else f"{seeds} seeds"

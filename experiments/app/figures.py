@@ -17,9 +17,10 @@ from matplotlib.patches import Patch
 from matplotlib.transforms import Bbox
 
 from experiments.app.compare import Band, Comparison, band_text
-from experiments.app.inputs import date_text
 from experiments.app.snapshot import View
+from experiments.plots.draw import short_actor
 from model.spec.domains import DOMAINS
+from model.spec.timegrid import date_text
 
 COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
 LABEL_SPOTS = (0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78)  # where along an edge its label may sit, in order
@@ -37,10 +38,6 @@ class Picture:
 
 def colour(k: int) -> str:
     return COLOURS[k % len(COLOURS)]
-
-
-def short(actor: str) -> str:
-    return "US" if actor == "United States" else actor
 
 
 def _events(ax, v: View) -> None:
@@ -68,7 +65,7 @@ def _levels(ax, pic: Picture) -> list:
     if c is not None:
         extra.append((Line2D([], [], color="0.3", lw=1.6, ls="--"), f"dashed: {c.name} (same seed)"))
     if b is not None:
-        extra.append((Patch(color="0.6", alpha=0.4), f"shaded: 5–95 % over {band_text(b)}"))
+        extra.append((Patch(color="0.6", alpha=0.4), f"shaded: 5–95 % over {band_text(b.seeds, b.posterior)}"))
     return extra
 
 
@@ -151,7 +148,7 @@ def threat_figure(pic: Picture) -> Figure:
             if i != j:
                 ax.text(j, i, f"{t[i, j]:.2f}", ha="center", va="center", fontsize=9,
                         color="white" if t[i, j] > 0.6 else "black")
-    names = [short(x) for x in v.actors]
+    names = [short_actor(x) for x in v.actors]
     ax.set_xticks(range(n), names, fontsize=9)
     ax.set_yticks(range(n), names, fontsize=9)
     ax.set_xlabel("threat from")
@@ -224,7 +221,7 @@ def network_figure(pic: Picture) -> Figure:
     sizes = 900 + 1600 * v.power / max(float(np.max(v.power)), 1e-12)  # relative to the strongest actor
     ax.scatter(pos[:, 0], pos[:, 1], s=sizes, color="#f4f4f4", edgecolors="0.35", zorder=3)
     for (x, y), name in zip(pos, v.actors):
-        ax.text(x, y, short(name), ha="center", va="center", fontsize=9.5, zorder=4)
+        ax.text(x, y, short_actor(name), ha="center", va="center", fontsize=9.5, zorder=4)
     ax.legend([Line2D([], [], color=COLOURS[0], lw=4, alpha=0.5), Line2D([], [], color=COLOURS[1], lw=3, ls="--"),
                Line2D([], [], marker="o", ls="", mfc="#f4f4f4", mec="0.35", ms=11)],
               ["cooperation (mean of domains)", "counterbalancing alignment", "node size ∝ power"],

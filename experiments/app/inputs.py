@@ -79,7 +79,3 @@ def overrides_from(values: dict[str, float], scenario_values: dict[str, float]) 
     return dict(sorted(out.items()))
 
 
-def date_text(date: float) -> str:
-    """A quarterly date in words: 2014.5 -> '2014 Q3'."""
-    year = math.floor(date + 1e-9)
-    return f"{year} Q{int(math.floor((date - year) * 4 + 1e-9)) + 1}"

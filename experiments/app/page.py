@@ -29,13 +29,14 @@ import solara.lab
 from experiments.app import compare, inputs, library
 from experiments.app.editing import EDITOR, EventDraft, event_of, quantity_names, scenario_yaml
 from experiments.app.export import export_zip, file_name
-from experiments.app.figures import COLOURS, Picture, render_all
+from experiments.app.figures import Picture, colour, render_all
 from experiments.app.pacing import Player
 from experiments.app.session import Run, Settings
 from experiments.app.snapshot import View
 from model.spec.errors import InputError
 from model.spec.runspec import parameters_for
 from model.spec.scenario import OPS, Scenario
+from model.spec.timegrid import date_text
 
 DEFAULT_SCENARIO = "historical_baseline"
 TITLE = "Japan–NATO cooperation: one run"
@@ -212,7 +213,7 @@ def Controls(st: State):
                           classes=["viz-play"])
         solara.Button("Step", color="primary", on_click=do_step, disabled=playing or ended, classes=["viz-step"])
     if ended:
-        solara.Text(f"End of the horizon ({inputs.date_text(view.end)}): press Reset for a new run.",
+        solara.Text(f"End of the horizon ({date_text(view.end)}): press Reset for a new run.",
                     classes=["viz-ended"], style={"display": "block", "color": "#b00020", "font-size": "0.9em"})
     solara.Select("Step moves", values=list(STEP_SIZES), value=st.step, dense=True)
     solara.SliderInt("Pause between quarters while playing (ms)", value=st.pause_ms, min=0, max=500, step=10)
@@ -342,14 +343,15 @@ def _values(view: View, c: compare.Comparison | None, band: compare.Band | None,
     label, value, q = view.index_labels[name], view.value(name), view.quarter
     with solara.Column(gap="0px", style={"min-width": "340px"}):
         solara.Text(f"{label}: {value:.4f} at {view.date:.2f}", classes=[f"viz-index-{name}"],
-                    style={"color": COLOURS[k % len(COLOURS)], "font-size": "1.15em", "font-weight": "500"})
+                    style={"color": colour(k), "font-size": "1.15em", "font-weight": "500"})
         if c is not None:
             base = c.at(name, q)
             solara.Text(f"vs baseline: {value - base:+.4f} ({c.name}: {base:.4f})", classes=[f"viz-diff-{name}"],
                         style={"font-size": "0.95em"})
         if band is not None:
             lo, mid, hi = band.scenario[name][:, q]
-            text = f"over {compare.band_text(band)}: 5–95 % {lo:.4f} – {hi:.4f} (median {mid:.4f})"
+            over = compare.band_text(band.seeds, band.posterior)
+            text = f"over {over}: 5–95 % {lo:.4f} – {hi:.4f} (median {mid:.4f})"
             if band.difference is not None:
                 dlo, _, dhi = band.difference[name][:, q]
                 text += f"; vs baseline {dlo:+.4f} – {dhi:+.4f}"
@@ -366,7 +368,7 @@ def Readout(st: State):
     found = run.comparison(st.baseline_name())
     c = found if isinstance(found, compare.Comparison) else None
     with solara.Card(margin=0, style={"padding": "6px 14px"}):
-        solara.Text(f"{view.scenario} · seed {view.seed} · {inputs.date_text(view.date)} ({view.date:.2f}) · "
+        solara.Text(f"{view.scenario} · seed {view.seed} · {date_text(view.date)} ({view.date:.2f}) · "
                     f"quarter {view.quarter} of {view.steps}", classes=["viz-status"],
                     style={"font-weight": "600", "display": "block"})
         if isinstance(found, InputError):
@@ -398,8 +400,8 @@ def BandTask(st: State) -> compare.Band | None:
     task = solara.lab.use_task(compute, dependencies=[run.serial, on, seeds, baseline, drawn], prefer_threaded=True)
     band = run.band_if_ready(baseline, seeds, drawn) if on else None
     if on and band is None:
-        what = f"{seeds} posterior draws" if drawn else f"{seeds} seeds"
-        solara.Text(f"The band failed: {task.exception}" if task.error else f"Computing the band over {what} "
+        solara.Text(f"The band failed: {task.exception}" if task.error else "Computing the band over "
+                    f"{compare.band_text(seeds, bool(drawn))} "
                     "(batch kernel) …", classes=["viz-band-pending"], style={"display": "block"})
     return band
 
@@ -433,7 +435,7 @@ def Figures(st: State):
     caption = "Drawing the figures …"
     if done:
         shown = done[0][1]
-        caption = f"Figures show quarter {shown} ({inputs.date_text(view.start + shown / 4)})"
+        caption = f"Figures show quarter {shown} ({date_text(view.start + shown / 4)})"
         caption += "" if current else " · updating …"
     solara.Text(caption, classes=["viz-figures-current" if current else "viz-figures-stale"],
                 style={"font-size": "0.85em", "color": "#666"})

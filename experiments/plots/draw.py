@@ -176,12 +176,6 @@ def top_of(tables) -> float:
 
 
 # ------------------------------------------------------------------ words
-def date_text(d: float) -> str:
-    """2014.5 -> "2014 Q3"."""
-    year = int(math.floor(d + 1e-9))
-    return f"{year} Q{int(round((d - year) * 4)) + 1}"
-
-
 def dyad_text(dyad) -> str:
     """("Japan", "NATO") -> "Japan–NATO"."""
     return f"{dyad[0]}–{dyad[1]}"

@@ -24,6 +24,7 @@ from experiments.plots.milestones import add_milestones, draw_target, has_record
 from experiments.plots.style import styled
 from model.engines.tidy import VALUE_COLUMNS
 from model.spec.domains import DOMAINS
+from model.spec.timegrid import date_text
 
 
 @dataclass
@@ -92,7 +93,7 @@ def sameness(departures: pd.DataFrame | None, tables: dict, within: float) -> di
         if np.isnan(r.departs):
             out[r.scenario] = f"same as baseline (within {within:g})"
         elif r.departs > first:
-            out[r.scenario] = f"same as baseline before {D.date_text(r.departs)}"
+            out[r.scenario] = f"same as baseline before {date_text(r.departs)}"
     return out
 
 

@@ -24,6 +24,7 @@ from experiments.plots.marks import event_handles, mark_events, vertical_marks
 from experiments.plots.style import styled
 from model.spec.errors import InputError, did_you_mean
 from model.spec.paths import ROOT
+from model.spec.timegrid import date_text
 
 MARKER_PT = 11.0  # marker diameter and row height of the numbered markers, points
 
@@ -130,7 +131,7 @@ def key_lines(m: pd.DataFrame, numbers, width: int = 80) -> list[str]:
     """One entry per milestone, "n  date  event", wrapped to ``width`` characters with a hanging indent."""
     lines = []
     for n, row in zip(numbers, m.itertuples(index=False)):
-        when = str(getattr(row, "date_text", "") or "") or D.date_text(float(row.date))
+        when = str(getattr(row, "date_text", "") or "") or date_text(float(row.date))
         head = f"{n:>2}  {when:<7}  "
         lines += textwrap.wrap(f"{head}{row.event}", width, subsequent_indent=" " * len(head),
                                break_on_hyphens=False) or [head]

@@ -13,6 +13,7 @@ from experiments.plots import draw as D
 from experiments.plots import select as Q
 from experiments.plots import style as S
 from experiments.plots.style import styled
+from model.spec.timegrid import date_text
 
 EDGE_GREY = "#5f5f5f"
 
@@ -82,7 +83,7 @@ def cooperation_network(df: pd.DataFrame, date: float = 2025.0, scenario: str | 
     body.legend(handles=handles, loc="outside lower center", ncols=3, handlelength=3.0, columnspacing=2.0,
                 title="edge width: cooperation index (0–1), mean of domains and runs;  "
                 "node area: power (1 = United States 1990)", title_fontsize=7.5)
-    D.title(body, f"Cooperation network — {scenario}, {D.date_text(d)} ({S.runs_text(n)})")
+    D.title(body, f"Cooperation network — {scenario}, {date_text(d)} ({S.runs_text(n)})")
     S.source_note(fig, at, extra=f"layout: networkx spring layout, seed {seed}", version=df.attrs.get("version"))
     fig._plotted = {"kind": "network", "scenario": scenario, "date": d, "edges": edges, "power": power, "pos": pos,
                     "runs": n}

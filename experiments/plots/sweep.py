@@ -15,6 +15,7 @@ from experiments.plots import stats
 from experiments.plots import style as S
 from experiments.plots.style import styled
 from model.spec.parameters import REGISTRY
+from model.spec.timegrid import date_text
 
 
 def param_label(p: str) -> str:
@@ -74,7 +75,7 @@ def parameter_sweep(df: pd.DataFrame, runs_df: pd.DataFrame, param, outcome: str
     for ax, p in zip(axes, params):
         plotted |= _sweep_panel(ax, vals, p, names, colours, bins)
         ax.set_title(p if k > 1 else "")
-    D.label_outer(axes, k, f"{S.outcome_label(outcome)}\nin {D.date_text(d)}", None)
+    D.label_outer(axes, k, f"{S.outcome_label(outcome)}\nin {date_text(d)}", None)
     for ax, p in zip(axes, params):
         ax.set_xlabel(param_label(p))
     handles = ([Line2D([], [], color=colours[s], ls=D.series_linestyle(i), marker="o", markersize=3, label=s)
@@ -86,7 +87,7 @@ def parameter_sweep(df: pd.DataFrame, runs_df: pd.DataFrame, param, outcome: str
         D.no_band_note(axes[0])
     body.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 5))
     what = S.outcome_label(outcome).split(" (")[0]
-    head = f"{what} in {D.date_text(d)} against {params[0] if k == 1 else f'{k} parameters'}"
+    head = f"{what} in {date_text(d)} against {params[0] if k == 1 else f'{k} parameters'}"
     scen = names[0] if len(names) == 1 else f"{len(names)} scenarios"
     D.title(body, f"{head} — {scen} ({S.runs_text(len(vals))})")
     S.source_note(fig, at, version=df.attrs.get("version"))
@@ -131,9 +132,9 @@ def parameter_heatmap(df: pd.DataFrame, runs_df: pd.DataFrame, param_x: str, par
     ax.set_xlabel(param_label(param_x))
     ax.set_ylabel(param_label(param_y))
     cb = body.colorbar(mesh, ax=ax, pad=0.02)
-    cb.set_label(f"{S.outcome_label(outcome)} in {D.date_text(d)}, median of runs")
+    cb.set_label(f"{S.outcome_label(outcome)} in {date_text(d)}, median of runs")
     what = S.outcome_label(outcome).split(" (")[0]
-    D.title(body, f"{what} in {D.date_text(d)}: {param_x} × {param_y} — "
+    D.title(body, f"{what} in {date_text(d)}: {param_x} × {param_y} — "
                   f"{', '.join(pd.unique(vals['scenario']))} ({S.runs_text(cells['runs'])})")
     S.source_note(fig, at, version=df.attrs.get("version"))
     fig._plotted = {"kind": "sweep_heatmap", "x_edges": cells["x_edges"], "y_edges": cells["y_edges"],

@@ -16,6 +16,7 @@ from experiments.plots import style as S
 from experiments.plots.marks import event_handles, mark_events
 from experiments.plots.milestones import add_milestones
 from experiments.plots.style import styled
+from model.spec.timegrid import date_text
 
 THREAT_COLUMNS = ["scenario", "run", "date", "actor_a", "actor_b", "threat_ab", "threat_ba"]
 
@@ -37,7 +38,7 @@ def _matrix_panel(ax, d: float, m: pd.DataFrame, cmap, vmax: float):
     arr = m.to_numpy()
     names = [D.short_actor(a) for a in m.index]
     im = ax.imshow(np.ma.masked_invalid(arr), cmap=cmap, vmin=0, vmax=vmax, gid=f"threat|{d:g}")
-    ax.set_title(D.date_text(d))
+    ax.set_title(date_text(d))
     ax.set_xticks(range(len(names)), names, rotation=35, ha="right", rotation_mode="anchor")
     ax.set_yticks(range(len(names)), names)
     ax.grid(False)

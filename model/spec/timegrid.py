@@ -21,6 +21,12 @@ PER_YEAR = 4
 TOLERANCE = 1e-3  # quarters: how far off the grid a date read from a file may be
 
 
+def date_text(date: float) -> str:
+    """A date in words, by the quarter it falls in: 2014.5 -> '2014 Q3', 2001.7 -> '2001 Q3'."""
+    year = math.floor(date + 1e-9)
+    return f"{year} Q{int(math.floor((date - year) * PER_YEAR + 1e-9)) + 1}"
+
+
 def steps_between(start: float, end: float) -> int:
     """Number of quarterly steps from ``start`` to ``end``."""
     return int(round((end - start) * PER_YEAR))
