@@ -51,8 +51,6 @@ def _announce(p, out: Path, quiet: bool) -> None:
 
 
 def _batch(args) -> int:
-    if args.workers is not None and args.workers < 1:
-        raise InputError("--workers", None, "workers", "must be at least 1")
     if args.scheduler and args.executor != "dask":
         raise InputError("--scheduler", None, "scheduler", "only applies with --executor dask")
     exp = load_experiment(args.experiment)

@@ -95,17 +95,13 @@ def _size(b: float) -> str:
 def rows_per_run(scenario, keep_dates: list[float] | None) -> int:
     """Tidy rows one run keeps: quarters kept x dyads x domains."""
     n = scenario.world.n
-    quarters = len(keep_dates) if keep_dates is not None else _quarters(scenario)
+    quarters = len(keep_dates) if keep_dates is not None else (scenario.steps + 1)
     return quarters * n * (n - 1) // 2 * len(DOMAINS)
-
-
-def _quarters(scenario) -> int:
-    return round((scenario.end - scenario.start) * 4) + 1
 
 
 def run_seconds(scenario, keep_dates: list[float] | None) -> float:
     """Serial seconds of one run inside a kernel call: its share of the kernel and the rows it keeps."""
-    return KERNEL_SECONDS * _quarters(scenario) * scenario.world.n ** 2 + ROW_SECONDS * rows_per_run(scenario,
+    return KERNEL_SECONDS * (scenario.steps + 1) * scenario.world.n ** 2 + ROW_SECONDS * rows_per_run(scenario,
                                                                                                    keep_dates)
 
 
@@ -117,7 +113,7 @@ def batch_estimate(exp) -> Estimate:
     widest = 0
     for sc in exp.scenarios:
         calls = -(-per_scenario // exp.chunk_size)  # about one kernel call per chunk of this scenario's runs
-        seconds += per_scenario * run_seconds(sc, exp.keep_dates) + calls * STEP_SECONDS * _quarters(sc)
+        seconds += per_scenario * run_seconds(sc, exp.keep_dates) + calls * STEP_SECONDS * (sc.steps + 1)
         r = rows_per_run(sc, exp.keep_dates)
         rows += per_scenario * r
         widest = max(widest, r)

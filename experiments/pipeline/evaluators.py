@@ -151,13 +151,19 @@ def _address(scheduler: str) -> tuple[str, str, int]:
     return scheme, host, int(port)
 
 
-def connect(scheduler: str, timeout: float = CONNECT_TIMEOUT):
-    """A Dask client of the scheduler at ``scheduler``, or one InputError within ``timeout`` seconds."""
+def _distributed():
+    """``dask.distributed`` (the optional extra), or one InputError saying how to install it."""
     try:
-        from dask.distributed import Client
+        import dask.distributed
     except ImportError:
         raise InputError("--executor", None, "executor", "the dask executor needs Dask: "
                          "pip install 'dask[distributed]'") from None
+    return dask.distributed
+
+
+def connect(scheduler: str, timeout: float = CONNECT_TIMEOUT):
+    """A Dask client of the scheduler at ``scheduler``, or one InputError within ``timeout`` seconds."""
+    distributed = _distributed()
     scheme, host, port = _address(scheduler)
     if scheme in ("tcp", "tls", "ws", "wss"):
         try:  # a plain TCP probe first: a refused or silent address fails fast and leaves no half-made client
@@ -166,7 +172,7 @@ def connect(scheduler: str, timeout: float = CONNECT_TIMEOUT):
             raise InputError("--scheduler", None, "scheduler", f"cannot reach a Dask scheduler at {scheduler} "
                              f"within {timeout:g} s ({exc.strerror or exc})") from None
     try:
-        return Client(scheduler, timeout=timeout)
+        return distributed.Client(scheduler, timeout=timeout)
     except Exception as exc:  # whatever the address answered, it is not a usable scheduler
         raise InputError("--scheduler", None, "scheduler", f"cannot connect to a Dask scheduler at {scheduler}: "
                          f"{type(exc).__name__}: {exc}") from None
@@ -178,14 +184,10 @@ def _dask(n: int, scheduler: str | None, initializer: Callable | None, initargs:
     if scheduler:
         client = connect(scheduler)
     else:
-        try:
-            from dask.distributed import Client, LocalCluster  # the optional distributed executor
-        except ImportError:
-            raise InputError("--executor", None, "executor", "the dask executor needs Dask: "
-                             "pip install 'dask[distributed]'") from None
-        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
+        distributed = _distributed()
+        cluster = distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
                                dashboard_address=None)
-        client = Client(cluster)
+        client = distributed.Client(cluster)
     try:
         if initializer is not None:
             client.run(initializer, *initargs)
