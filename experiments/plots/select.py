@@ -149,20 +149,20 @@ def actors(df: pd.DataFrame) -> list[str]:
     return sorted(names, key=lambda n: (-int(later[n]), first_seen[n]))
 
 
-def check_actor(df: pd.DataFrame, name: str, at: str, field: str = "actor") -> None:
-    """InputError naming ``field`` when ``name`` is not an actor of the table."""
+def check_actors(df: pd.DataFrame, names, at: str, field: str = "actor") -> None:
+    """InputError naming ``field`` when one of ``names`` is not an actor of the table."""
     have = actors(df)
-    if name not in have:
-        raise InputError(at, None, field, f"no actor '{name}' in the results{did_you_mean(name, have)} "
-                         f"(they have: {', '.join(have)})")
+    for name in names:
+        if name not in have:
+            raise InputError(at, None, field, f"no actor '{name}' in the results{did_you_mean(name, have)} "
+                             f"(they have: {', '.join(have)})")
 
 
 def dyad_rows(df: pd.DataFrame, dyad, at: str) -> tuple[pd.DataFrame, bool]:
     """Rows of one dyad in either order, and whether the table stores it as (b, a)."""
     need(df, ["actor_a", "actor_b"], at)
     a, b = (str(x) for x in dyad)
-    for x in (a, b):
-        check_actor(df, x, at)
+    check_actors(df, (a, b), at)
     fwd = eq(df["actor_a"], a) & eq(df["actor_b"], b)
     if fwd.any():
         return df[fwd], False

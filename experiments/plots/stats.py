@@ -108,7 +108,7 @@ def _bootstrap(A: np.ndarray, B: np.ndarray, n_boot: int, seed: int) -> np.ndarr
 
 
 def difference_bands(series: pd.DataFrame, baseline: str, scenario: str, *, n_boot: int = N_BOOT,
-                     seed: int = 0) -> tuple[pd.DataFrame, str]:
+                     seed: int = 0, keys: tuple | None = None) -> tuple[pd.DataFrame, str]:
     """Scenario minus baseline per date: (date, q05, q25, q50, q75, q95, n) and the method.
 
     ``paired``: both scenarios have the same replication ids (and samples), so run k of
@@ -117,12 +117,13 @@ def difference_bands(series: pd.DataFrame, baseline: str, scenario: str, *, n_bo
     ``bootstrap``: otherwise the line is the difference of the two medians and the bands
     are 50%/90% percentile intervals of that difference over ``n_boot`` bootstrap
     resamples of each scenario's runs. ``single``: one run on either side, no band.
+    ``keys``: the two sides' run keys (:func:`_paired_keys`) when the caller has them already.
     """
     a, b = series[series["scenario"] == scenario], series[series["scenario"] == baseline]
     wa, wb = wide(a), wide(b)
     dates = wa.index.intersection(wb.index)
     wa, wb = wa.loc[dates], wb.loc[dates]
-    ka, kb = _paired_keys(a), _paired_keys(b)
+    ka, kb = keys if keys is not None else (_paired_keys(a), _paired_keys(b))
     if ka is not None and kb is not None and set(ka) == set(kb) and len(ka) > 1:
         wa.columns = ka.loc[wa.columns].to_numpy()
         wb.columns = kb.loc[wb.columns].to_numpy()
@@ -192,8 +193,9 @@ def difference_panels(df: pd.DataFrame, baseline: str, scenario: str, dyad=selec
     indices = select.index_names(df) if indices is None else list(indices)
     domains = _default_domains(df, dyad) if domains is None else list(domains)
     panels, method = {}, "single"
+    keys = tuple(_paired_keys(sub[select.eq(sub["scenario"], s)]) for s in (scenario, baseline))  # once, not per panel
     for key, series in _panel_series(sub, outcome, dyad, indices, domains, at).items():
-        t, method = difference_bands(series, baseline, scenario, n_boot=n_boot, seed=seed)
+        t, method = difference_bands(series, baseline, scenario, n_boot=n_boot, seed=seed, keys=keys)
         if t.empty:
             raise InputError(at, None, "date", f"'{scenario}' and '{baseline}' share no dates")
         panels[key] = t

@@ -88,7 +88,7 @@ def threat_lines(df: pd.DataFrame, observer: str = "Japan", *, scenario: str | N
     at = Q.where(df, source)
     Q.need(df, THREAT_COLUMNS, at)
     scenario = Q.one_scenario(df, scenario, at)
-    Q.check_actor(df, observer, at, "observer")
+    Q.check_actors(df, [observer], at, "observer")
     sub = Q.rows_of(df, scenario)
     others = [a for a in Q.actors(df) if a != observer]
     tables = {o: stats.quantile_table(Q.run_series(sub, "threat_ab", (observer, o), None, source=at))[scenario]
