@@ -52,10 +52,10 @@ from model.spec import fields as F
 from model.spec.errors import InputError, did_you_mean
 from model.spec.provenance import model_digest
 from model.spec.ranges import ParameterRange, parse_parameters
-from model.spec.scenario import Scenario
+from model.spec.scenario import BASELINE, Scenario
 from model.spec.yamlio import Located, load_mapping
 
-DEFAULT_SCENARIO = "historical_baseline"
+DEFAULT_SCENARIO = BASELINE
 DEFAULT_ORDER_WEIGHT = 1e-4
 _TOP = {"scenario", "description", "parameters", "fit_window", "replications", "trials", "seed", "workers",
         "targets", "weights", "method", "abc"}

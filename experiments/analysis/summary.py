@@ -30,12 +30,12 @@ from experiments.store.reader import columns, load, metadata, runs
 from model.engines.tidy import index_columns
 from model.spec.domains import DOMAINS
 from model.spec.errors import InputError, did_you_mean
+from model.spec.scenario import BASELINE
+from model.spec.world import DEFAULT_DYAD
 
-BASELINE = "historical_baseline"
 DEFAULT_DATES = (2025.0, 2040.0)  # when the experiment kept no summary dates
 LEVEL = 0.95                      # interval of the paired mean difference
 QUANTILES = (0.05, 0.95)          # the range of the runs' values
-DYAD = ("Japan", "NATO")
 BY = (None, "domain")
 STATS = ["n", "median", "q05", "q95", "pairs", "diff_mean", "diff_low", "diff_high"]
 
@@ -117,7 +117,7 @@ def index_values(root, dates: list[float]) -> pd.DataFrame:
     return df.melt(id_vars=ids + ["date"], value_vars=names, var_name="outcome", value_name="value")
 
 
-def dyad_values(root, dates: list[float], dyad=DYAD) -> pd.DataFrame:
+def dyad_values(root, dates: list[float], dyad=DEFAULT_DYAD) -> pd.DataFrame:
     """One row per run, date and domain: ids, ``domain``, ``outcome`` ("cooperation") and ``value`` of the dyad."""
     a, b = (str(x) for x in dyad)
     ids = _run_ids(columns(root))
@@ -179,7 +179,7 @@ def _ranks(values) -> dict:
     return {v: i for i, v in enumerate(dict.fromkeys(values))}
 
 
-def summarise(root, dates=None, baseline: str | None = None, by: str | None = None, dyad=DYAD,
+def summarise(root, dates=None, baseline: str | None = None, by: str | None = None, dyad=DEFAULT_DYAD,
               level: float = LEVEL) -> pd.DataFrame:
     """Per scenario (and sample, for designs), date and outcome: runs, median, 5–95 % range, paired difference.
 

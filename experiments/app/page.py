@@ -35,10 +35,10 @@ from experiments.app.session import Run, Settings
 from experiments.app.snapshot import View
 from model.spec.errors import InputError
 from model.spec.runspec import parameters_for
-from model.spec.scenario import OPS, Scenario
+from model.spec.scenario import BASELINE, OPS, Scenario
 from model.spec.timegrid import date_text
 
-DEFAULT_SCENARIO = "historical_baseline"
+DEFAULT_SCENARIO = BASELINE
 TITLE = "Japan–NATO cooperation: one run"
 STEP_SIZES = {"1 quarter": 1, "1 year": 4, "5 years": 20}
 

@@ -15,11 +15,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from experiments.analysis.summary import BASELINE, DYAD, STATS, summarise
+from experiments.analysis.summary import STATS, summarise
 from experiments.cli.command import Command
 from experiments.store.atomic import write_table
 from experiments.store.reader import columns, describe, load
 from model.spec.errors import InputError
+from model.spec.scenario import BASELINE
+from model.spec.world import DEFAULT_DYAD
 
 EXPORTS = {".parquet": "parquet", ".csv": "csv"}
 FORMATS = ("table", "csv", "json")
@@ -75,7 +77,7 @@ def format_table(df: pd.DataFrame) -> str:
     keys = ["domain", "date"] if by_domain else ["outcome", "date"]
     ordered = df.sort_values(keys, kind="stable", key=lambda c: c.map({v: i for i, v in enumerate(dict.fromkeys(c))}))
     for key, rows in ordered.groupby(keys, sort=False):
-        what = f"{'–'.join(df.attrs.get('dyad') or DYAD)} cooperation in {key[0]}" if by_domain else key[0]
+        what = f"{'–'.join(df.attrs.get('dyad') or DEFAULT_DYAD)} cooperation in {key[0]}" if by_domain else key[0]
         lines += ["", f"{what} at {key[1]:g}", _block(rows, lead, base)]
     return "\n".join(lines)
 
@@ -117,7 +119,7 @@ def _configure(p) -> None:
     p.add_argument("--baseline", help=f"scenario the differences are taken from (default {BASELINE} when present)")
     p.add_argument("--by", choices=["domain"],
                    help="summarise one dyad's cooperation in each domain instead of the world indices")
-    p.add_argument("--dyad", nargs=2, metavar=("A", "B"), default=list(DYAD),
+    p.add_argument("--dyad", nargs=2, metavar=("A", "B"), default=list(DEFAULT_DYAD),
                    help="the dyad for --by domain (default Japan NATO)")
     p.add_argument("--format", choices=FORMATS, default="table",
                    help="table (default), or csv/json on stdout with the folder description on stderr")

@@ -12,9 +12,9 @@ import pandas as pd
 
 from model.engines.tidy import VALUE_COLUMNS, index_columns
 from model.spec.errors import InputError, did_you_mean
+from model.spec.scenario import BASELINE
+from model.spec.world import DEFAULT_DYAD
 
-BASELINE = "historical_baseline"
-DEFAULT_DYAD = ("Japan", "NATO")
 ID_COLUMNS = ("scenario", "run", "replication", "sample")
 EVENT_COLUMNS = ("date", "label", "quantity", "op", "value", "own")
 _SWAPPED = {"threat_ab": "threat_ba", "threat_ba": "threat_ab", "ceiling_ab": "ceiling_ba", "ceiling_ba": "ceiling_ab",

@@ -21,6 +21,7 @@ from model.spec.world import World, load_world, world_path
 from model.spec.yamlio import Located, load_mapping
 
 OPS = ("set", "add", "scale")
+BASELINE = "historical_baseline"  # the factual run: the reference of every difference, the default scenario
 _TOP = {"name", "description", "extends", "world", "horizon", "parameters", "events", "conditions", "remove"}
 _EVENT = {"date", "quantity", "label", "source", "note", "id"} | set(OPS)
 _CONDITION = {"name", "when", "quantity", "once", "label", "source", "note"} | set(OPS)

@@ -36,6 +36,7 @@ ACTOR_ATTRIBUTES: dict[str, tuple[float, float, str]] = {
                   "can block)"),
     "democracy": (0.0, 1.0, "democratic values score (shared values drive cooperation)"),
 }
+DEFAULT_DYAD = ("Japan", "NATO")  # the dyad the model is about: what summaries and figures show unless told
 _ACTOR_KEYS = set(ACTOR_ATTRIBUTES) | {"name", "lat", "lon", "constraints", "agent_class", "label"}
 _RELATION_KEYS = {"between", "rivalry", "alliance", "cooperation", "floor", "alignment", "reach", "agreement"}
 _WORLD_KEYS = {"name", "description", "actors", "relations", "proximity_scale_km", "indices"}
