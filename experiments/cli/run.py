@@ -11,7 +11,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import pyarrow.parquet as pq
 from tqdm import tqdm
 
 from experiments.cli.command import Command
@@ -19,16 +18,9 @@ from experiments.pipeline.posterior_file import read_posterior
 from experiments.pipeline.single import BLOCK, check_size, simulate_in_blocks
 from experiments.store.atomic import write_json, write_table
 from experiments.store.folders import default_folder, result_folder
-from experiments.store.manifest import SINGLE, schema_digest, sha256
+from experiments.store.manifest import SINGLE, file_entry, sha256
 from model.spec.overrides import parse_assignments
 from model.spec.scenario import load_scenario
-
-
-def _file_record(path: Path, rows: int) -> dict:
-    rec = {"bytes": path.stat().st_size, "rows": rows, "sha256": sha256(path)}
-    if path.suffix == ".parquet":
-        rec["schema"] = schema_digest(pq.read_schema(path))
-    return rec
 
 
 def _write(out: Path, table, meta: dict, csv: bool) -> Path:
@@ -37,7 +29,7 @@ def _write(out: Path, table, meta: dict, csv: bool) -> Path:
     for name in SINGLE:
         if name != path.name:
             (out / name).unlink(missing_ok=True)
-    write_json({**meta, "kind": "run", "files": {path.name: _file_record(path, len(table))}}, out / "metadata.json")
+    write_json({**meta, "kind": "run", "files": {path.name: file_entry(out, path, len(table))}}, out / "metadata.json")
     return path
 
 

@@ -119,6 +119,9 @@ def schema_digest(schema) -> str:
 
 
 def file_entry(root: Path, path: Path, rows: int) -> dict:
-    """A manifest entry for one written part: path, rows, bytes, schema fingerprint, sha256."""
-    return {"path": Path(path).relative_to(root).as_posix(), "sha256": sha256(path), "rows": rows,
-            "bytes": Path(path).stat().st_size, "schema": schema_digest(pq.read_schema(path))}
+    """A manifest entry for one written part: path, rows, bytes, sha256 and (Parquet) the schema fingerprint."""
+    entry = {"path": Path(path).relative_to(root).as_posix(), "sha256": sha256(path), "rows": rows,
+             "bytes": Path(path).stat().st_size}
+    if Path(path).suffix == ".parquet":
+        entry["schema"] = schema_digest(pq.read_schema(path))
+    return entry

@@ -86,6 +86,9 @@ def part_problem(root: Path, f: dict, span: tuple[int, int] | None = None, exact
         return "is missing"
     if "bytes" in f and st.st_size != f["bytes"]:
         return f"has {st.st_size:,} bytes where {f['bytes']:,} were written"
+    if p.suffix == ".csv":  # a run's CSV table has no footer to read: its size, and with ``full`` its sha256
+        return "does not match its recorded sha256" if full and _sha256(str(p), st.st_size, st.st_mtime_ns) != \
+            f["sha256"] else None
     footer = _footer(str(p), st.st_size, st.st_mtime_ns)
     if isinstance(footer, str):
         return f"is not readable Parquet ({footer})"
@@ -133,13 +136,6 @@ def check_single(root: Path, path: Path, recorded: dict | None, repair: str, ful
     """The same checks for the one table of an ``alliance run`` folder (when its metadata recorded them)."""
     if not recorded:
         return
-    f = {"path": path.name, **recorded}
-    if path.suffix == ".csv":
-        st = _stat(path)
-        problem = None if st and st.st_size == f.get("bytes") else "does not have the size that was written"
-        if problem is None and full and _sha256(str(path), st.st_size, st.st_mtime_ns) != f.get("sha256"):
-            problem = "does not match its recorded sha256"
-    else:
-        problem = part_problem(root, f, full=full)
+    problem = part_problem(root, {**recorded, "path": path.name}, full=full)
     if problem:
         raise InputError(str(root), None, None, f"damaged result: {path.name} {problem}; rerun it with: {repair}")
