@@ -85,11 +85,12 @@ def scenario_yaml(base: str, description: str, events, overrides: dict[str, floa
     return head + yaml.safe_dump(document(base, description, events, overrides), sort_keys=False, allow_unicode=True)
 
 
-def compose(base: Scenario, base_name: str, events, overrides: dict[str, float] | None = None) -> Scenario:
-    """Load the base with the page's events (and overrides) added, checked as a scenario file's."""
-    if not events and not overrides:
+def compose(base: Scenario, base_name: str, events) -> Scenario:
+    """Load the base with the page's events added, checked as a scenario file's (the page's parameter
+    overrides travel beside the scenario, not in it)."""
+    if not events:
         return base
-    text = scenario_yaml(base_name, base.description, events, overrides or {})
+    text = scenario_yaml(base_name, base.description, events, {})
     with tempfile.TemporaryDirectory(prefix="alliance-viz-") as tmp:
         path = Path(tmp) / f"{base_name}_edited.yaml"
         path.write_text(text, encoding="utf-8")
@@ -119,9 +120,8 @@ def quantity_names(world: World) -> list[str]:
     for kind in Q.DYAD_KINDS:
         names += [f"{kind}.{a}.{b}" for a, b in pairs]
         names += [f"{kind}.{a}.{b}.{d}" for a, b in pairs for d in (*DOMAINS, "all")]
-    levels = getattr(Q, "LEVELS", ())  # outcome quantities, when the model marks them
     found = [q for q in (_writable(world, n) for n in names) if q is not None]
-    return [q.name for q in sorted(found, key=lambda q: q.kind in levels)]
+    return [q.name for q in sorted(found, key=lambda q: q.kind in Q.LEVELS)]  # drivers first, outcomes last
 
 
 def _writable(world: World, name: str) -> Q.Quantity | None:

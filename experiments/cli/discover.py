@@ -22,7 +22,7 @@ from tqdm import tqdm
 from experiments.cli.command import Command
 from experiments.cli.results import aligned
 from experiments.plots.discovery import peeling_figure
-from experiments.store.atomic import atomic_write
+from experiments.plots.figure_set import save_figure
 from experiments.store.reader import describe
 
 STAGES = ("loading EMA Workbench", "reading the store", "PRIM", "feature scores", "figure")
@@ -105,7 +105,7 @@ def _run(args) -> int:
         step(STAGES[-1])
         fig = peeling_figure(d.trajectory, d.chosen, str(d.outcome), source=args.dir)
         path = _figure_path(args, d)
-        atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=args.dpi))
+        save_figure(fig, path, "png", args.dpi)
         step("done")
     print(describe(args.dir) + "\n")
     print(format_discovery(d))

@@ -29,7 +29,6 @@ DYAD_KINDS = {"floor": "institutional floor per domain", "cooperation": "realise
               "threat": "threat perceived by the first from the second"}
 PER_DOMAIN = ("floor", "cooperation", "agreement")
 LEVELS = {"floor", "cooperation", "alignment", "alignment_floor", "threat", "assertiveness"}  # outcomes, not drivers
-READ_ONLY_KINDS = {"index"}
 
 
 @dataclass(frozen=True)
