@@ -31,7 +31,7 @@ from model.rules import (
     preferences,
     threat,
 )
-from model.rules.ordered import osum
+from model.rules.ordered import off_diagonal, osum
 from model.spec.parameters import Params
 from model.spec.policies import Policy, standard
 from model.spec.world import World
@@ -68,10 +68,6 @@ class Settlement:
     dovish: np.ndarray
 
 
-def _self_mask(n: int) -> np.ndarray:
-    return (1.0 - np.eye(n))[None]
-
-
 def _strength_share(s: State, world: World, params: Params) -> np.ndarray:
     a = s.attrs
     return capabilities.share(capabilities.side(a["power"], world.alliance, a["engagement"], s.align, params))
@@ -92,7 +88,7 @@ def _constraints_seen(s: State, world: World, params: Params, level: np.ndarray)
 def initial(world: World, params: Params) -> State:
     """The state at the horizon's start: threat perceptions at their targets, ceilings as the actors see them."""
     s = blank(world, params)
-    mask = _self_mask(world.n)
+    mask = off_diagonal(world.n)
     s.threat[:] = _threat_goal(s, world, params, _strength_share(s, world, params)) * mask
     level = threat.level(threat.extended(s.threat, s.align, params, mask))
     s.consensus[:], s.ceiling[:] = _constraints_seen(s, world, params, level)
@@ -118,7 +114,7 @@ def _pull(world: World, engagement: np.ndarray, fear: np.ndarray, params: Params
 def decide(s: State, world: World, params: Params, noise: np.ndarray, draws: np.ndarray) -> Decision:
     """Phase 1 for every actor; ``noise``: this quarter's (R, N, N) standard normal shocks; ``draws``: (R, N, 2)."""
     a = s.attrs
-    mask = _self_mask(world.n)
+    mask = off_diagonal(world.n)
     strength = _strength_share(s, world, params)
     wide = threat.extended(s.threat, s.align, params, mask)
     level = threat.level(wide)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from model.rules.ordered import off_diagonal
 from model.spec.domains import CHANNELS
 from model.spec.parameters import Params
 from model.spec.world import World
@@ -56,7 +57,7 @@ def initial(world: World, params: Params) -> State:
         floor=runs_of(world.floor0),
         agreement=runs_of(world.agreement0),
         rivalry=runs_of(world.rivalry),
-        trust=np.full((r, n, n), 0.5) * (1.0 - np.eye(n))[None],
+        trust=np.full((r, n, n), 0.5) * off_diagonal(n),
         align=align,
         align_floor=np.zeros_like(align),
         assertive=attrs["ambition"].copy(),

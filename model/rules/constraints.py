@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.rules.ordered import off_diagonal
 from model.spec.domains import MILITARY
 from model.spec.parameters import Params
 
@@ -43,5 +44,5 @@ def ceiling(state_index: np.ndarray, dovish: np.ndarray, agreed: np.ndarray, eng
     far = (1.0 - proximity[None, :, :]) * (1.0 - alliance[None, :, :])  # far and not an ally
     out_of_area = 1.0 - (1.0 - agreed[:, :, None]) * far  # (R, N, N)
     committed = 1.0 - alliance[None, :, :] * (1.0 - engagement[:, :, None])  # (R, N, N)
-    out_of_area = out_of_area * committed * (actor[:, None] != actor[None, :])[None]  # nothing toward oneself
+    out_of_area = out_of_area * committed * off_diagonal(n)  # nothing toward oneself
     return (table * domestic)[:, :, None, :] * out_of_area[:, :, :, None]

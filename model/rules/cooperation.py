@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.rules.ordered import osum
+from model.rules.ordered import off_diagonal, osum
 from model.spec.parameters import Params
 
 
@@ -39,5 +39,4 @@ def trust_update(trust: np.ndarray, want: np.ndarray, offers: np.ndarray, params
     got = np.minimum(np.swapaxes(offers, 1, 2), want)
     fulfil = (osum(got, axis=3) + eps) / (osum(want, axis=3) + eps)
     n = offers.shape[1]
-    not_self = (np.arange(n)[:, None] != np.arange(n)[None, :])[None]
-    return (trust + params.trust_memory[:, None, None] * (fulfil - trust)) * not_self
+    return (trust + params.trust_memory[:, None, None] * (fulfil - trust)) * off_diagonal(n)

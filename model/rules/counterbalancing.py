@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.rules.ordered import osum
+from model.rules.ordered import off_diagonal, osum
 from model.spec.domains import MILITARY
 from model.spec.parameters import Params
 
@@ -26,7 +26,7 @@ def encirclement(threat: np.ndarray, coop: np.ndarray, strength_share: np.ndarra
     """
     n = threat.shape[1]
     mil = osum(coop * MILITARY[None, None, None, :], axis=3) / MILITARY.sum()  # (R, N, N), zero diagonal
-    weight = strength_share * (1.0 - np.eye(n))[None]  # g_ci, none toward oneself
+    weight = strength_share * off_diagonal(n)  # g_ci, none toward oneself
     reach = osum(mil[:, None, :, :] * weight[:, :, None, :], axis=3)  # [r, c, i] = sum_j mil_ij g_cj
     return 0.5 * osum(weight * threat * reach, axis=2)
 
@@ -44,7 +44,7 @@ def alignment_goal(encircled: np.ndarray, shared: np.ndarray, balancer: np.ndarr
          - params.alignment_cost[:, None, None] * (1.0 - params.agreement_effect[:, None, None] * agreement))
     both = np.minimum(balancer[:, :, None], balancer[:, None, :])
     n = shared.shape[1]
-    return both * np.clip(z, 0.0, 1.0) * (np.arange(n)[:, None] != np.arange(n)[None, :])[None]
+    return both * np.clip(z, 0.0, 1.0) * off_diagonal(n)
 
 
 def alignment_update(align: np.ndarray, target: np.ndarray, floor: np.ndarray, params: Params) -> np.ndarray:

@@ -1,4 +1,5 @@
-"""Reductions over actors and domains in a fixed order, so a value never depends on how many runs are stacked.
+"""Reductions over actors and domains in a fixed order, so a value never depends on how many runs are stacked;
+and the one mask of "other actors" the rules multiply by.
 
 numpy's pairwise summation may group terms differently for different array shapes
 or memory layouts; the Mesa model (one run) and the batch kernel (many runs) must agree
@@ -17,6 +18,11 @@ def osum(x: np.ndarray, axis: int) -> np.ndarray:
     for k in range(1, x.shape[0]):
         acc += x[k]
     return acc
+
+
+def off_diagonal(n: int) -> np.ndarray:
+    """(1, N, N): 1 between two different actors, 0 toward oneself (multiplying by it is exact)."""
+    return (1.0 - np.eye(n))[None]
 
 
 def max_over_others(x: np.ndarray) -> np.ndarray:
