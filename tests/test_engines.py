@@ -31,20 +31,21 @@ def test_custom_policy_changes_behaviour_identically_in_both_engines(tmp_path):
     for _ in range(8):
         m.step()
     d = m.decision  # the decisions of the last quarter, actor order
-    rules = np.minimum(d.want, d.ceiling)
+    rules = np.minimum(d.want, d.new["ceiling"])
     mil = np.array([7, 8, 9])  # exercises, logistics, collective_defence
     assert np.array_equal(d.offer[0, 1][:, mil], 0.5 * rules[0, 1][:, mil])  # NATO (reluctant) halves
     assert np.array_equal(d.offer[0, 0], rules[0, 0])  # Japan (standard) offers what the rules say
     assert np.array_equal(d.offer[0, 1][:, :7], rules[0, 1][:, :7])
     k = kernel.run([spec])  # the kernel applies the same policy hook: no fallback to the slow engine
     ref = AllianceModel.from_spec(spec).run()
-    assert np.array_equal(k.coop, ref.coop)
+    assert np.array_equal(k.cooperation, ref.cooperation)
     (tmp_path / "plain.yaml").write_text("name: plain\nworld: default\nhorizon: {start: 1990.0, end: 2000.0}\n")
     plain = load_scenario(tmp_path / "plain.yaml")
     p = kernel.run([RunSpec(plain, parameters_for(plain), 0, (0,))])
     nato, mil = sc.world.index("NATO"), [7, 8, 9]
-    assert np.all(k.coop[0, -1, nato][:, mil] <= p.coop[0, -1, nato][:, mil])  # NATO's military ties are lower
-    assert not np.array_equal(k.coop, p.coop)
+    # NATO's military ties are lower
+    assert np.all(k.cooperation[0, -1, nato][:, mil] <= p.cooperation[0, -1, nato][:, mil])
+    assert not np.array_equal(k.cooperation, p.cooperation)
 
 
 def test_batch_of_a_custom_world_runs_on_the_kernel_and_equals_mesa(tmp_path):
@@ -57,7 +58,7 @@ def test_batch_of_a_custom_world_runs_on_the_kernel_and_equals_mesa(tmp_path):
     sc = load_scenario(scen)
     m = AllianceModel.from_spec(RunSpec(sc, parameters_for(sc), 3, (0, 1))).run()
     got = df[(df.run == 1) & (df.actor_a == "Japan") & (df.actor_b == "NATO") & (df.domain == "exercises")]
-    assert np.array_equal(got.sort_values("quarter")["cooperation"].to_numpy(), m.coop[0, :, 0, 1, 7])
+    assert np.array_equal(got.sort_values("quarter")["cooperation"].to_numpy(), m.cooperation[0, :, 0, 1, 7])
 
 
 def test_unknown_agent_class_is_an_input_error(tmp_path, capsys):

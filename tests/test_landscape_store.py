@@ -27,9 +27,9 @@ def test_state_arrays_rebuild_the_simulated_state(store):
     q = int((2025.0 - sc.start) * 4)
     t = kernel.run([RunSpec(sc, parameters_for(sc), 4, (r,)) for r in range(3)], keep=[q])
     for i, run in enumerate(keys["run"]):
-        assert np.array_equal(coop[i], t.coop[run, 0])
+        assert np.array_equal(coop[i], t.cooperation[run, 0])
         assert np.array_equal(threat[i], t.threat[run, 0])
-        assert np.array_equal(align[i], t.align[run, 0])
+        assert np.array_equal(align[i], t.alignment[run, 0])
         assert np.array_equal(power[i], t.power[run, 0])
 
 

@@ -32,9 +32,9 @@ def _state_at(params: dict, quarter: int) -> State:
     spec = RunSpec(sc, parameters_for(sc, params), 1, (0,))
     t = kernel.run([spec], keep=[quarter])
     s = dynamics.initial(sc.world, Params.stack([spec.parameters]))
-    s.threat[:], s.coop[:], s.align[:] = t.threat[:, 0], t.coop[:, 0], t.align[:, 0]
-    s.assertive[:], s.cstate[:] = t.assertive[:, 0], t.cstate[:, 0]
-    s.attrs["power"][:], s.attrs["dovish"][:] = t.power[:, 0], t.dovish[:, 0]
+    s.threat[:], s.cooperation[:], s.alignment[:] = t.threat[:, 0], t.cooperation[:, 0], t.alignment[:, 0]
+    s.assertiveness[:], s.constitution[:] = t.assertiveness[:, 0], t.constitution[:, 0]
+    s.power[:], s.dovish[:] = t.power[:, 0], t.dovish[:, 0]
     return s
 
 
@@ -48,9 +48,9 @@ def _decide(s: State, params: dict) -> dynamics.Decision:
        rise=st.floats(min_value=1e-3, max_value=1.0))
 def test_more_assertive_never_less_threatening(params, quarter, j, rise):
     s = _state_at(params, quarter)
-    before = _decide(s, params).threat
-    s.assertive[0, j] = min(1.0, s.assertive[0, j] + rise)
-    after = _decide(s, params).threat
+    before = _decide(s, params).new["threat"]
+    s.assertiveness[0, j] = min(1.0, s.assertiveness[0, j] + rise)
+    after = _decide(s, params).new["threat"]
     assert np.all(after[0, :, j] >= before[0, :, j])
 
 

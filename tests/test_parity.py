@@ -5,12 +5,12 @@ import pytest
 
 from model.engines import kernel
 from model.engines.mesa_model import AllianceModel
-from model.engines.record import ARRAYS
 from model.spec.parameters import REGISTRY
 from model.spec.runspec import RunSpec, parameters_for
 from model.spec.scenario import load_scenario, shipped
+from model.spec.variables import RECORDED
 
-FIELDS = ARRAYS  # every recorded per-run array
+FIELDS = RECORDED  # every recorded per-run array
 
 
 def _points(k: int, seed: int):
@@ -53,5 +53,5 @@ def test_mixed_scenarios_in_one_chunk_follow_their_own_events():
         _assert_same(traj, r, AllianceModel.from_spec(spec).run())
     # same seed, same shocks: the runs only differ after the (removed) 2014 reinterpretation
     q2014 = int((2014.5 - 1990) * 4)
-    assert np.array_equal(traj.coop[0, : q2014 + 1], traj.coop[1, : q2014 + 1])
-    assert not np.array_equal(traj.coop[0, -1], traj.coop[1, -1])
+    assert np.array_equal(traj.cooperation[0, : q2014 + 1], traj.cooperation[1, : q2014 + 1])
+    assert not np.array_equal(traj.cooperation[0, -1], traj.cooperation[1, -1])

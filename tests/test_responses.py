@@ -42,8 +42,8 @@ def test_civilian_aid_continues_through_the_dpj_turn(runs):
     dates = runs.start + runs.t.quarters / 4.0
     w = (dates >= 2010) & (dates <= 2012.75)
     h, mil = DOMAINS.index("hadr"), MILITARY
-    fact = runs.t.coop[runs.rows["historical_baseline"]][:, w, ja, na]
-    cf = runs.t.coop[runs.rows["no_dpj_turn"]][:, w, ja, na]
+    fact = runs.t.cooperation[runs.rows["historical_baseline"]][:, w, ja, na]
+    cf = runs.t.cooperation[runs.rows["no_dpj_turn"]][:, w, ja, na]
     assert np.all(fact[..., h].mean(axis=1) > 0.2)  # civilian cooperation continues at a substantial level
     kept_civil = fact[..., h].mean() / cf[..., h].mean()
     kept_military = fact[..., mil].mean() / cf[..., mil].mean()
@@ -53,6 +53,6 @@ def test_civilian_aid_continues_through_the_dpj_turn(runs):
 def test_before_a_shock_nothing_differs(runs):
     """Common random numbers: a future scenario equals the factual run, to the bit, until its first event."""
     first = min(e.step for e in load_scenario("taiwan_crisis").events if e.id.startswith("taiwan"))
-    a, b = runs.t.coop[runs.rows["taiwan_crisis"]], runs.t.coop[runs.rows["historical_baseline"]]
+    a, b = runs.t.cooperation[runs.rows["taiwan_crisis"]], runs.t.cooperation[runs.rows["historical_baseline"]]
     assert np.array_equal(a[:, : first + 1], b[:, : first + 1])
     assert not np.array_equal(a[:, -1], b[:, -1])

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from experiments.cli.main import main
-from model.spec.quantities import LEVELS
 from model.spec.scenario import load_scenario, shipped
 
 
@@ -14,8 +13,8 @@ def test_shipped_scenarios_set_no_levels_or_floors(path):
     """An event may change a driver or force a state switch; it never writes cooperation, alignment,
     threat, assertiveness or their floors (those are the model's answer)."""
     sc = load_scenario(path)
-    written = {e.quantity.name for e in sc.events if e.quantity.kind in LEVELS}
-    written |= {c.quantity.name for c in sc.conditions if c.quantity.kind in LEVELS}
+    written = {e.quantity.name for e in sc.events if e.quantity.is_level}
+    written |= {c.quantity.name for c in sc.conditions if c.quantity.is_level}
     assert not written, f"{path.stem} writes outcomes: {sorted(written)}"
 
 

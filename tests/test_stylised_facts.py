@@ -45,11 +45,11 @@ def test_reinterpretation_raises_each_military_domain_after_2014(fact):
     w = _window(sc, 2015.0, 2040.0)
     for dom in ("exercises", "logistics", "collective_defence"):
         d = DOMAINS.index(dom)
-        diff = (f.coop[:, w, ja, na, d] - cf.coop[:, w, ja, na, d]).mean(axis=1)
+        diff = (f.cooperation[:, w, ja, na, d] - cf.cooperation[:, w, ja, na, d]).mean(axis=1)
         ok, (m, se) = _holds(diff, +1)
         assert ok, f"{dom}: mean difference {m:.4f} ± {se:.4f}"
     before = _window(sc, 1990.0, 2014.25)
-    assert np.array_equal(f.coop[:, before], cf.coop[:, before])  # nothing differs before the decision
+    assert np.array_equal(f.cooperation[:, before], cf.cooperation[:, before])  # nothing differs before the decision
 
 
 def test_dpj_turn_lowers_each_military_domain_while_it_governs(fact):
@@ -60,7 +60,7 @@ def test_dpj_turn_lowers_each_military_domain_while_it_governs(fact):
     during = _window(sc, 2010.0, 2012.75)
     for dom in ("exercises", "logistics", "counter_terrorism_maritime"):
         d = DOMAINS.index(dom)
-        diff = (f.coop[:, during, ja, na, d] - cf.coop[:, during, ja, na, d]).mean(axis=1)
+        diff = (f.cooperation[:, during, ja, na, d] - cf.cooperation[:, during, ja, na, d]).mean(axis=1)
         ok, (m, se) = _holds(diff, -1)
         assert ok, f"{dom}: mean difference {m:.4f} ± {se:.4f}"
 

@@ -83,10 +83,10 @@ def measure(name: str, world: World, t: Trajectory) -> np.ndarray:
     return {
         "japan_nato": lambda: t.indices["japan_nato"],
         "china_russia": lambda: t.indices["china_russia_alignment"],
-        "japan_us": lambda: t.coop[:, :, ja, us].mean(axis=-1),
-        "nato_consensus": lambda: t.consensus[:, :, na],
+        "japan_us": lambda: t.cooperation[:, :, ja, us].mean(axis=-1),
+        "nato_consensus": lambda: t.effective_consensus[:, :, na],
         "japan_military_ceiling": lambda: t.ceiling[:, :, ja, na][..., MILITARY].mean(axis=-1),
-        "japan_nato_military": lambda: t.coop[:, :, ja, na][..., MILITARY].mean(axis=-1),
+        "japan_nato_military": lambda: t.cooperation[:, :, ja, na][..., MILITARY].mean(axis=-1),
     }[name]()
 
 

@@ -16,10 +16,9 @@ from pathlib import Path
 import yaml
 
 from model.spec import quantities as Q
-from model.spec.domains import CHANNELS, DOMAINS
 from model.spec.errors import InputError
 from model.spec.scenario import OPS, Scenario, load_scenario
-from model.spec.world import ACTOR_ATTRIBUTES, World
+from model.spec.world import World
 
 EDITOR = "events editor"
 SOURCE = "added on the interactive page (alliance viz)"
@@ -109,23 +108,5 @@ def event_of(error: InputError) -> tuple[int | None, str]:
 
 
 def quantity_names(world: World) -> list[str]:
-    """Every quantity name an event may change in ``world`` (what model.spec.quantities resolves).
-
-    Drivers (what scenarios move) come first, then the levels the dynamics produce (for experiments).
-    """
-    actors = world.actors
-    names = [f"world.{c}" for c in CHANNELS]
-    names += [f"{a}.{attr}" for a in actors for attr in (*ACTOR_ATTRIBUTES, *Q.DYNAMIC_ACTOR)]
-    pairs = [(a, b) for a in actors for b in actors if a != b]
-    for kind in Q.DYAD_KINDS:
-        names += [f"{kind}.{a}.{b}" for a, b in pairs]
-        names += [f"{kind}.{a}.{b}.{d}" for a, b in pairs for d in (*DOMAINS, "all")]
-    found = [q for q in (_writable(world, n) for n in names) if q is not None]
-    return [q.name for q in sorted(found, key=lambda q: q.kind in Q.LEVELS)]  # drivers first, outcomes last
-
-
-def _writable(world: World, name: str) -> Q.Quantity | None:
-    try:
-        return Q.resolve(world, name, writable=True)
-    except Q.UnknownQuantity:
-        return None
+    """Every quantity name an event may change in ``world``, drivers first (model.spec.quantities.names)."""
+    return Q.names(world, writable=True)

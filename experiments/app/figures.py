@@ -115,7 +115,7 @@ def timeline_figure(pic: Picture) -> Figure:
 
 def domain_figure(pic: Picture) -> Figure:
     v, (a, b) = pic.view, pic.dyad
-    coop = v.coop[a, b, :]
+    coop = v.cooperation[a, b, :]
     ceiling = np.minimum(v.ceiling[a, b, :], v.ceiling[b, a, :])
     fig = Figure(figsize=(6.4, 4.4), dpi=96)
     fig.subplots_adjust(left=0.30, right=0.97, bottom=0.12, top=0.92)
@@ -185,13 +185,13 @@ def _node_boxes(ax, pos: np.ndarray, sizes: np.ndarray) -> list:
 
 def _edges(ax, v: View, pos: np.ndarray) -> tuple[list, list]:
     """Cooperation (solid blue) and alignment (dashed red, beside it) edges; returns their labels and segments."""
-    n, coop = len(v.actors), v.coop.mean(axis=-1)
+    n, coop = len(v.actors), v.cooperation.mean(axis=-1)
     texts, segments = [], []
     box = {"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.9}
     for i in range(n):
         for j in range(i + 1, n):
             (x0, y0), (x1, y1) = pos[i], pos[j]
-            for value, shift, col, ls, lw in ((coop[i, j], 0.0, COLOURS[0], "-", 12), (v.align[i, j], 0.06,
+            for value, shift, col, ls, lw in ((coop[i, j], 0.0, COLOURS[0], "-", 12), (v.alignment[i, j], 0.06,
                                                                                       COLOURS[1], "--", 10)):
                 if value <= 0.01:
                     continue

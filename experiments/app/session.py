@@ -17,7 +17,7 @@ from experiments.app import compare, library
 from experiments.app.editing import EventDraft, compose, scenario_yaml
 from experiments.app.snapshot import View, event_rows, snapshot
 from model.engines.mesa_model import AllianceModel
-from model.engines.record import ARRAYS, Trajectory
+from model.engines.record import Trajectory
 from model.spec.errors import InputError
 from model.spec.scenario import Scenario
 
@@ -91,8 +91,7 @@ class Run:
         with self.lock:
             self.latest = self._snapshot()
             t, k = self.model.recorder.t, self.model.quarter + 1
-            return self.latest, Trajectory(t.quarters[:k].copy(), *(getattr(t, f)[:, :k].copy() for f in ARRAYS),
-                                           {name: v[:, :k].copy() for name, v in t.indices.items()})
+            return self.latest, t.head(k)
 
     def comparison(self, name: str | None) -> compare.Comparison | InputError | None:
         """The baseline ``name`` run with this run's seed and overrides (cached), or why it cannot run."""

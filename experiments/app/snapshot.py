@@ -44,10 +44,10 @@ class View:
     index_labels: dict[str, str]  # index name -> label
     indices: dict[str, np.ndarray]  # index name -> values at quarters 0..quarter
     events: tuple[EventRow, ...]  # in date order
-    coop: np.ndarray  # (N, N, D)
+    cooperation: np.ndarray  # (N, N, D)
     ceiling: np.ndarray  # (N, N, D)
     threat: np.ndarray  # (N, N)
-    align: np.ndarray  # (N, N)
+    alignment: np.ndarray  # (N, N)
     power: np.ndarray  # (N,)
 
     @property
@@ -93,5 +93,5 @@ def snapshot(model: AllianceModel, serial: int, seed: int, overrides: dict[str, 
         index_labels={name: index_label(world, name) for name in world.indices},
         indices={name: recorded[name][0, :k].copy() for name in world.indices},
         events=event_rows(model) if events is None else events,
-        coop=st.coop[0].copy(), ceiling=st.ceiling[0].copy(), threat=st.threat[0].copy(), align=st.align[0].copy(),
-        power=st.attrs["power"][0].copy())
+        cooperation=st.cooperation[0].copy(), ceiling=st.ceiling[0].copy(), threat=st.threat[0].copy(),
+        alignment=st.alignment[0].copy(), power=st.power[0].copy())

@@ -17,7 +17,7 @@ def index_values(state, world) -> dict[str, np.ndarray]:
     for name, spec in world.indices.items():
         a, b = spec["pair"]
         if spec["kind"] == "cooperation":
-            out[name] = osum(state.coop[:, a, b, :], axis=1) / state.coop.shape[-1]
+            out[name] = osum(state.cooperation[:, a, b, :], axis=1) / state.cooperation.shape[-1]
         else:
-            out[name] = state.align[:, a, b].copy()
+            out[name] = state.alignment[:, a, b].copy()
     return out

@@ -35,9 +35,9 @@ class Actor(mesa.Agent):
         self.policy = policy
         s = model.state
         self.threat = s.threat[0, index]  # (N,) views: how this actor sees everyone, updated in place
-        self.cooperation = s.coop[0, index]  # (N, D)
+        self.cooperation = s.cooperation[0, index]  # (N, D)
         self.ceiling = s.ceiling[0, index]  # (N, D)
-        self.alignment = s.align[0, index]  # (N,)
+        self.alignment = s.alignment[0, index]  # (N,)
 
     def decide(self) -> None:
         """Offer each partner, per domain, what the policy makes of this actor's wishes and ceilings, and take a

@@ -1,68 +1,67 @@
-"""The model state: plain arrays with a leading run axis, and how a run starts."""
+"""The model state: one array per registry variable with a leading run axis, and how a run starts.
+
+:class:`Arrays` holds named arrays that are changed in place only (the Mesa agents hold
+views of their rows), so ``s.cooperation[:] = new`` works and ``s.cooperation = new`` is an
+error. The names, shapes and first values come from ``model/spec/variables.py``.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from model.rules.ordered import off_diagonal
-from model.spec.domains import CHANNELS
 from model.spec.parameters import Params
+from model.spec.variables import VARIABLES, Variable
 from model.spec.world import World
 
 
-@dataclass
-class State:
-    """Everything that changes during a run; every array starts with the run axis R."""
+class Arrays:
+    """Named arrays (the state, or a recorded trajectory), read as attributes and written in place."""
 
-    threat: np.ndarray  # (R, N, N) threat of i from j, in [0, 1]
-    levels: np.ndarray  # (R, K) transnational threat levels, in [0, 1]
-    coop: np.ndarray  # (R, N, N, D) cooperation, symmetric, in [0, 1]
-    floor: np.ndarray  # (R, N, N, D) institutional floors of cooperation, symmetric
-    agreement: np.ndarray  # (R, N, N, D) agreements (drivers: lower the cost of cooperating or aligning)
-    rivalry: np.ndarray  # (R, N, N) rivalry (a driver), symmetric
-    trust: np.ndarray  # (R, N, N) reciprocity memory of i about j
-    align: np.ndarray  # (R, N, N) counterbalancing alignment, symmetric
-    align_floor: np.ndarray  # (R, N, N) institutional floor of alignment, symmetric
-    assertive: np.ndarray  # (R, N) assertiveness
-    attrs: dict  # name -> (R, N) actor attributes (drivers; ``power`` grows and ``dovish`` moves)
-    cstate: np.ndarray  # (R, N) int constraint state index
-    ceiling: np.ndarray  # (R, N, N, D) ceilings used in the last step (recorded)
-    consensus: np.ndarray  # (R, N) out-of-area consensus used in the last step (recorded)
+    def __init__(self, arrays: dict[str, Any]):
+        self.__dict__.update(arrays)
+
+    def __setattr__(self, name: str, value) -> None:
+        raise AttributeError(f"write state arrays in place ({name}[...] = value), never rebind them")
+
+    def names(self) -> tuple[str, ...]:
+        return tuple(self.__dict__)
+
+    def items(self):
+        return self.__dict__.items()
+
+    if TYPE_CHECKING:
+        def __getattr__(self, name: str) -> np.ndarray: ...
+
+
+class State(Arrays):
+    """Everything that changes during a run: one (R, ...) array per variable of the registry."""
 
     @property
     def runs(self) -> int:
         return self.threat.shape[0]
 
 
+def _start(v: Variable, world: World, params: Params, done: dict[str, np.ndarray]) -> np.ndarray:
+    """The first value of ``v`` for R runs (R = length of the parameter arrays), as its registry row says."""
+    r, n = params.runs, world.n
+    how, _, arg = v.start.partition(":")
+    if how == "world":
+        one = world.initial(v.name)
+        return np.repeat(one[None], r, axis=0).astype(v.dtype, copy=True)
+    if how == "copy":
+        return done[arg].copy()
+    if how == "param":
+        return np.repeat(getattr(params, arg)[:, None], v.shape(n)[0], axis=1).copy()
+    base = np.zeros((r,) + v.shape(n), dtype=v.dtype) if how == "zero" else np.full((r,) + v.shape(n), float(arg))
+    return base * off_diagonal(n) if v.dyad and how == "value" else base
+
+
 def initial(world: World, params: Params) -> State:
-    """The state at the horizon's start for R runs (R = length of the parameter arrays).
-
-    Threat perceptions and ceilings start at zero and are set by the first quarter's
-    decisions; every level that has an initial value in the world file starts there.
-    """
-    r = params.runs
-    n = world.n
-
-    def runs_of(a: np.ndarray) -> np.ndarray:
-        return np.repeat(a[None], r, axis=0).astype(a.dtype, copy=True)
-
-    attrs = {k: runs_of(v.astype(np.float64)) for k, v in world.attributes.items()}
-    align = runs_of(world.alignment0)
-    return State(
-        threat=np.zeros((r, n, n)),
-        levels=np.repeat(params.transnational_baseline[:, None], len(CHANNELS), axis=1).copy(),
-        coop=runs_of(world.cooperation0),
-        floor=runs_of(world.floor0),
-        agreement=runs_of(world.agreement0),
-        rivalry=runs_of(world.rivalry),
-        trust=np.full((r, n, n), 0.5) * off_diagonal(n),
-        align=align,
-        align_floor=np.zeros_like(align),
-        assertive=attrs["ambition"].copy(),
-        attrs=attrs,
-        cstate=runs_of(world.state0),
-        ceiling=np.zeros_like(runs_of(world.cooperation0)),
-        consensus=attrs["consensus"].copy(),
-    )
+    """The state at the horizon's start: world-file values, zero threat and ceilings (the first decisions set them)."""
+    done: dict[str, np.ndarray] = {}
+    for v in sorted(VARIABLES.values(), key=lambda v: v.start.startswith("copy:")):  # copies after what they copy
+        done[v.name] = _start(v, world, params, done)
+    return State({name: done[name] for name in VARIABLES})

@@ -2,10 +2,11 @@
 
 Every value a plot or an analysis needs sits in columns that load straight into
 pandas: the run's id columns (and, in batches, its parameter values), the date, the
-dyad and domain, cooperation and both sides' ceilings, both directions of threat,
-alignment, both actors' power, and the composite indices the world declares (one
-column each, repeated on every row of a run-quarter). This module is the one place
-that names the columns; readers ask it which columns are indices.
+dyad and domain, the variables the registry marks ``table`` (cooperation, both sides'
+ceilings, both directions of threat, alignment, both actors' power: their columns are
+named by ``Variable.columns``), and the composite indices the world declares (one
+column each, repeated on every row of a run-quarter). Readers ask this module which
+columns are ids, keys, values and indices.
 """
 
 from __future__ import annotations
@@ -17,12 +18,11 @@ from model.engines.record import Trajectory
 from model.spec.domains import DOMAINS
 from model.spec.parameters import REGISTRY
 from model.spec.timegrid import date_of
+from model.spec.variables import VALUE_COLUMNS, VARIABLES
 from model.spec.world import World
 
 ID_COLUMNS = ("run", "scenario", "sample", "replication")  # ``sample`` in batches only
 KEY_COLUMNS = ("date", "quarter", "actor_a", "actor_b", "domain")
-VALUE_COLUMNS = ("cooperation", "ceiling_ab", "ceiling_ba", "threat_ab", "threat_ba", "alignment", "power_a",
-                 "power_b")
 CATEGORIES = ("scenario", "actor_a", "actor_b", "domain")  # text columns held as pandas categories
 
 
@@ -39,7 +39,7 @@ def index_columns(names) -> list[str]:
 
 def tidy(t: Trajectory, world: World, start: float, runs: pd.DataFrame) -> pd.DataFrame:
     """Long table of ``t``; ``runs`` has one row per run (in order) with its id columns."""
-    r, q = t.coop.shape[:2]
+    r, q = t.cooperation.shape[:2]
     n, d = world.n, len(DOMAINS)
     ia, ib = np.triu_indices(n, k=1)
     p = len(ia)
@@ -61,14 +61,17 @@ def tidy(t: Trajectory, world: World, start: float, runs: pd.DataFrame) -> pd.Da
                                      categories=list(world.actors))
     cols["domain"] = pd.Categorical(np.broadcast_to(np.array(DOMAINS, dtype=object)[None, None, None, :],
                                                     shape).reshape(-1), categories=list(DOMAINS))
-    cols["cooperation"] = t.coop[:, :, ia, ib, :].reshape(-1)
-    cols["ceiling_ab"] = t.ceiling[:, :, ia, ib, :].reshape(-1)
-    cols["ceiling_ba"] = t.ceiling[:, :, ib, ia, :].reshape(-1)
-    cols["threat_ab"] = grid(t.threat[:, :, ia, ib])
-    cols["threat_ba"] = grid(t.threat[:, :, ib, ia])
-    cols["alignment"] = grid(t.align[:, :, ia, ib])
-    cols["power_a"] = grid(t.power[:, :, ia])
-    cols["power_b"] = grid(t.power[:, :, ib])
-    for name, v in t.indices.items():
-        cols[name] = np.broadcast_to(v[:, :, None, None], shape).reshape(-1)
+    for v in VARIABLES.values():
+        if not v.table:
+            continue
+        arr = getattr(t, v.name)
+        if v.dyad:
+            pairs = [(ia, ib)] if v.symmetric else [(ia, ib), (ib, ia)]
+            values = [arr[:, :, a, b] for a, b in pairs]
+        else:
+            values = [arr[:, :, ia], arr[:, :, ib]]
+        for col, x in zip(v.columns(), values):
+            cols[col] = x.reshape(-1) if v.per_domain else grid(x)
+    for name, values_of in t.indices.items():
+        cols[name] = np.broadcast_to(values_of[:, :, None, None], shape).reshape(-1)
     return pd.DataFrame(cols)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from model.rules.ordered import max_over_others, osum
+from model.spec.parameters import Params
 
 
 def commitment(alliance: np.ndarray, engagement: np.ndarray) -> np.ndarray:
@@ -36,3 +37,9 @@ def entrapment(threat: np.ndarray, proximity: np.ndarray, engagement: np.ndarray
     """E_ij = e_j max_k T_jk (1 - T_ik)(1 - prox_ik): an engaged partner's conflicts I neither share nor border."""
     mine = (1.0 - threat[:, :, None, :]) * (1.0 - proximity[None, :, None, :])
     return engagement[:, None, :] * max_over_others(threat[:, None, :, :] * mine)
+
+
+def pull(alliance: np.ndarray, engagement: np.ndarray, fear: np.ndarray, params: Params) -> np.ndarray:
+    """P_ij = w_K K_ij + w_H H_ij: the alliance reasons to cooperate by themselves, commitment and hedging."""
+    return (params.weight_commitment[:, None, None] * commitment(alliance, engagement)
+            + params.weight_hedge[:, None, None] * hedging(fear, alliance))

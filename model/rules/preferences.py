@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.rules import alliances
 from model.rules.ordered import max_over_others, osum, sum_over_others
 from model.spec.domains import COST, MILITARY, RELEVANCE
 from model.spec.parameters import Params
@@ -45,22 +46,43 @@ def hub(alliance: np.ndarray, engagement: np.ndarray) -> np.ndarray:
     return max_over_others(np.minimum(alliance[:, None, :], alliance[None, :, :])[None] * engagement[:, None, None, :])
 
 
+def shared_values(democracy: np.ndarray) -> np.ndarray:
+    """V_ij = 1 - |v_i - v_j|: how alike two actors' democratic values are. (R, N) -> (R, N, N)."""
+    return 1.0 - np.abs(democracy[:, :, None] - democracy[:, None, :])
+
+
+def affinity(democracy: np.ndarray, trust: np.ndarray, alliance: np.ndarray, engagement: np.ndarray,
+             params: Params) -> np.ndarray:
+    """Af_ij = w_V V_ij + w_U (U_ij - 1/2) + w_H H_ij: what makes reasons to cooperate weigh more. (R, N, N)."""
+    return (params.weight_values[:, None, None] * shared_values(democracy)
+            + params.weight_trust[:, None, None] * (trust - 0.5)
+            + params.weight_hub[:, None, None] * hub(alliance, engagement))
+
+
+def dread(threat: np.ndarray, proximity: np.ndarray, engagement: np.ndarray, params: Params) -> np.ndarray:
+    """Dr_ij = w_E E_ij + w_B B_ij: fear of entrapment and of backlash, scaled later by militarisation. (R, N, N)."""
+    return (params.weight_entrapment[:, None, None] * alliances.entrapment(threat, proximity, engagement)
+            + params.weight_backlash[:, None, None] * backlash(threat, proximity))
+
+
 def transnational_pull(levels: np.ndarray) -> np.ndarray:
     """Per-domain transnational threat: sum_k relevance_dk X_k, (R, K) -> (R, D)."""
     return osum(RELEVANCE[None, :, :] * levels[:, None, :], axis=2)
 
 
 def desired(help_any: np.ndarray, help_reach: np.ndarray, levels: np.ndarray, affinity: np.ndarray,
-            pull: np.ndarray, rival: np.ndarray, fear: np.ndarray, agreement: np.ndarray, params: Params) -> np.ndarray:
+            pull: np.ndarray, partner_threat: np.ndarray, fear: np.ndarray, agreement: np.ndarray,
+            params: Params) -> np.ndarray:
     """Desired cooperation of every actor with every partner: (R, N, N, D) in [0, 1).
 
-    y = (threat drive + transnational drive) (1 + affinity) + pull - rival - m_d fear - cost_d (1 - a_eff ag).
+    y = (threat drive + transnational drive) (1 + Af)^+ + pull - w_R T_ij - m_d Dr - cost_d (1 - a_eff ag).
     The threat drive is (0.3 + 0.7 m_d) w_T ((1 - m_d) M + m_d M^reach): military domains need reach.
     ``affinity`` (values, trust, hub) amplifies a reason to cooperate but is none by itself (the
     multiplier 1 + affinity is kept at or above 0); ``pull``
-    (alliance commitment, hedging), ``rival`` and ``fear`` (entrapment, backlash) are weighted (R, N, N)
-    terms. The sum is formed domain-first on a flat (D, R*N*N) layout, so numpy's inner loops run
-    over every dyad of every run at once; every element sees the same operations in any layout.
+    (alliance commitment, hedging) and ``fear`` (entrapment, backlash: :func:`dread`) are weighted (R, N, N)
+    terms; ``partner_threat`` is T_ij, the threat the partner poses, weighted here. The sum is formed
+    domain-first on a flat (D, R*N*N) layout, so numpy's inner loops run over every dyad of every run
+    at once; every element sees the same operations in any layout.
     """
     r, n = help_any.shape[:2]
     flat = (1, r * n * n)
@@ -70,6 +92,7 @@ def desired(help_any: np.ndarray, help_reach: np.ndarray, levels: np.ndarray, af
     near = (w * help_any).reshape(flat)
     reach = (w * help_reach).reshape(flat)
     trans = np.repeat((params.weight_transnational[:, None] * transnational_pull(levels)).T, n * n, axis=1)
+    rival = params.weight_partner_threat[:, None, None] * partner_threat  # one does not arm a rival
     y = (urge * (1.0 - m) * near + urge * m * reach + trans) * np.maximum(0.0, 1.0 + affinity).reshape(flat)
     y += (pull - rival).reshape(flat)
     y -= m * fear.reshape(flat)

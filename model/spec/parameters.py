@@ -21,7 +21,7 @@ class Parameter:
     low: float
     high: float
     meaning: str
-    rule: str  # the module whose rule uses it (where to read the equation)
+    rule: str  # the rule module(s) that read it (where to read the equation), comma-separated
 
     def check(self, value: float) -> str | None:
         """Return why ``value`` is not allowed, or None when it is."""
@@ -80,7 +80,7 @@ REGISTRY: dict[str, Parameter] = {
            "pull between two actors who both fear abandonment by their common ally (hedging)", "alliances"),
         _P("weight_entrapment", "incentive/threat", 0.8, 0.0, 3.0,
            "push of fear of entrapment in an engaged partner's far-away conflicts (times militarisation)",
-           "alliances"),
+           "preferences"),
         _P("weight_backlash", "incentive/threat", 0.32, 0.0, 3.0,
            "push of expected backlash from nearby adversaries of the partner (times militarisation)", "preferences"),
         _P("weight_partner_threat", "incentive/threat", 2.0, 0.0, 5.0,
@@ -88,7 +88,8 @@ REGISTRY: dict[str, Parameter] = {
         _P("cost_scale", "incentive", 2.56, 0.0, 3.0,
            "multiplier on each domain's cost of cooperating", "preferences"),
         _P("agreement_effect", "share", 0.15, 0.0, 1.0,
-           "share of a domain's cost (or of the cost of aligning) a full agreement removes", "agreements"),
+           "share of a domain's cost (or of the cost of aligning) a full agreement removes",
+           "preferences, counterbalancing"),
         # constraints and how they move (model/rules/constraints.py, model/rules/domestic.py)
         _P("dovish_penalty", "share", 0.8, 0.0, 1.0,
            "how far a fully dovish government lowers its ceiling in military domains", "constraints"),

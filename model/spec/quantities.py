@@ -1,15 +1,14 @@
-"""Named quantities that scenario events set, add to or scale, and that conditions watch.
+"""Quantity names: how scenario events and conditions address one element of a registry variable.
 
-Names are dotted paths. Drivers (what scenario events are meant to move): actor
-attributes such as ``China.ambition``, ``China.growth``, ``Japan.dovish``,
-``United States.engagement``; ``world.terrorism``; ``rivalry.United States.China``;
-``agreement.Japan.NATO.information_sharing`` (or ``.all``); and the state switch
-``Japan.constitution``. Levels the dynamics produce (allowed for experiments, never
-in shipped scenarios): ``floor.Japan.NATO.logistics``, ``cooperation.Japan.NATO.exercises``,
-``alignment.China.Russia``, ``alignment_floor.China.Russia``, ``threat.Japan.China``,
-``Japan.assertiveness``. Conditions may also watch ``index.japan_nato``. This module is
-the one place that resolves names and knows each one's range; model/engines/schedule.py
-reads and writes the state arrays they name.
+A name is a dotted path built from ``model/spec/variables.py``: ``ACTOR.NAME`` for an actor
+variable (``China.ambition``, ``Japan.dovish``, ``Japan.constitution``, ``Japan.assertiveness``),
+``world.CHANNEL`` for a transnational level (``world.terrorism``), ``NAME.A.B`` for a dyad
+variable (``rivalry.United States.China``, ``alignment.China.Russia``) and ``NAME.A.B.DOMAIN``
+or ``NAME.A.B.all`` for one per domain (``agreement.Japan.NATO.information_sharing``,
+``floor.Japan.NATO.all``). Conditions may also watch a world index, ``index.japan_nato``.
+Drivers are what scenarios move; levels (the dynamics' output) may be written in
+experiments, never in shipped scenarios. This module resolves names and knows each one's
+range; ``model/engines/schedule.py`` reads and writes the state through them.
 """
 
 from __future__ import annotations
@@ -18,26 +17,19 @@ from dataclasses import dataclass
 
 from model.spec.domains import CHANNELS, DOMAINS
 from model.spec.errors import did_you_mean
-from model.spec.world import ACTOR_ATTRIBUTES, World
+from model.spec.variables import LEVEL, VARIABLES, actor_variables, channel_variable, dyad_variables
+from model.spec.world import World
 
-DYNAMIC_ACTOR = {"assertiveness": "state: current assertiveness (moves toward ambition + encirclement)",
-                 "constitution": "switch: the actor's constraint state, by name"}
-DYAD_KINDS = {"floor": "institutional floor per domain", "cooperation": "realised cooperation per domain",
-              "agreement": "agreements per domain (lower the cost of cooperating; of aligning for balancers)",
-              "rivalry": "rivalry between the two (symmetric)",
-              "alignment": "counterbalancing alignment", "alignment_floor": "institutional floor of alignment",
-              "threat": "threat perceived by the first from the second"}
-PER_DOMAIN = ("floor", "cooperation", "agreement")
-LEVELS = {"floor", "cooperation", "alignment", "alignment_floor", "threat", "assertiveness"}  # outcomes, not drivers
+INDEX = "index"  # the head of a watched world index; not a variable
 
 
 @dataclass(frozen=True)
 class Quantity:
-    """A resolved quantity name: which state array and which element(s)."""
+    """A resolved quantity name: which variable (or world index) and which element(s)."""
 
     name: str
-    kind: str  # attribute, assertiveness, constitution, world, floor, cooperation, alignment(_floor), threat, index
-    field: str = ""
+    variable: str  # a registry variable, or INDEX
+    field: str = ""  # the index's name, or the channel
     a: int = -1
     b: int = -1
     domain: int = -1  # -1 = all domains
@@ -46,7 +38,12 @@ class Quantity:
 
     @property
     def is_switch(self) -> bool:
-        return self.kind == "constitution"
+        return self.variable != INDEX and VARIABLES[self.variable].integer
+
+    @property
+    def is_level(self) -> bool:
+        """An outcome of the dynamics (or a world index), not a driver."""
+        return self.variable == INDEX or VARIABLES[self.variable].role == LEVEL
 
 
 class UnknownQuantity(ValueError):
@@ -59,12 +56,20 @@ def _actor(world: World, name: str) -> int:
     return world.index(name)
 
 
-def _world(name: str, parts: list[str]) -> Quantity:
+def _of(name: str, variable: str, writable: bool, **where) -> Quantity:
+    v = VARIABLES[variable]
+    if writable and not v.writable:
+        raise UnknownQuantity(f"'{name}' is recomputed every quarter: conditions may watch it, events cannot "
+                              "change it")
+    return Quantity(name, variable, low=v.low, high=v.high, **where)
+
+
+def _world(name: str, parts: list[str], writable: bool) -> Quantity:
     if len(parts) != 2 or parts[1] not in CHANNELS:
         ch = parts[1] if len(parts) > 1 else ""
         raise UnknownQuantity(f"unknown world quantity '{ch}'{did_you_mean(ch, CHANNELS)}; "
                               f"known: {', '.join(CHANNELS)}")
-    return Quantity(name, "world", field=parts[1], a=CHANNELS.index(parts[1]))
+    return _of(name, channel_variable().name, writable, field=parts[1], a=CHANNELS.index(parts[1]))
 
 
 def _index(world: World, name: str, parts: list[str], writable: bool) -> Quantity:
@@ -74,12 +79,13 @@ def _index(world: World, name: str, parts: list[str], writable: bool) -> Quantit
     if key not in world.indices:
         raise UnknownQuantity(f"unknown index '{key}'{did_you_mean(key, world.indices)}; "
                               f"this world defines: {', '.join(world.indices) or 'none'}")
-    return Quantity(name, "index", field=key)
+    return Quantity(name, INDEX, field=key)
 
 
 def _dyad(world: World, name: str, parts: list[str], writable: bool) -> Quantity:
     head = parts[0]
-    want = 4 if head in PER_DOMAIN else 3
+    v = VARIABLES[head]
+    want = 4 if v.per_domain else 3
     if len(parts) != want:
         shape = f"{head}.A.B.DOMAIN" if want == 4 else f"{head}.A.B"
         raise UnknownQuantity(f"'{name}' should look like {shape}")
@@ -91,23 +97,19 @@ def _dyad(world: World, name: str, parts: list[str], writable: bool) -> Quantity
         if parts[3] not in DOMAINS:
             raise UnknownQuantity(f"unknown domain '{parts[3]}'{did_you_mean(parts[3], DOMAINS)} (or 'all')")
         dom = DOMAINS.index(parts[3])
-    if head == "cooperation" and dom == -1 and writable:
-        raise UnknownQuantity("set cooperation one domain at a time, or set a floor with floor.A.B.all")
-    return Quantity(name, head, a=a, b=b, domain=dom)
+    if v.floor_of == "" and v.role == LEVEL and v.per_domain and dom == -1 and writable:
+        raise UnknownQuantity(f"set {head} one domain at a time, or set a floor with floor.A.B.all")
+    return _of(name, head, writable, a=a, b=b, domain=dom)
 
 
-def _actor_quantity(world: World, name: str, parts: list[str]) -> Quantity:
+def _actor_quantity(world: World, name: str, parts: list[str], writable: bool) -> Quantity:
     if len(parts) != 2:
         raise UnknownQuantity(f"'{name}' should look like ACTOR.ATTRIBUTE")
     a = _actor(world, parts[0])
     attr = parts[1]
-    if attr in ACTOR_ATTRIBUTES:
-        lo, hi, _ = ACTOR_ATTRIBUTES[attr]
-        return Quantity(name, "attribute", field=attr, a=a, low=lo, high=hi)
-    if attr in DYNAMIC_ACTOR:
-        return Quantity(name, attr, field=attr, a=a)
-    known = list(ACTOR_ATTRIBUTES) + list(DYNAMIC_ACTOR)
-    raise UnknownQuantity(f"unknown actor attribute '{attr}'{did_you_mean(attr, known)}")
+    if attr not in actor_variables():
+        raise UnknownQuantity(f"unknown actor attribute '{attr}'{did_you_mean(attr, actor_variables())}")
+    return _of(name, attr, writable, field=attr, a=a)
 
 
 def resolve(world: World, name: str, *, writable: bool = True) -> Quantity:
@@ -117,13 +119,34 @@ def resolve(world: World, name: str, *, writable: bool = True) -> Quantity:
     parts = name.split(".")
     head = parts[0]
     if head == "world":
-        return _world(name, parts)
-    if head == "index":
+        return _world(name, parts, writable)
+    if head == INDEX:
         return _index(world, name, parts, writable)
-    if head in DYAD_KINDS:
+    if head in dyad_variables():
         return _dyad(world, name, parts, writable)
     if head in world.actors or len(parts) == 2:
-        return _actor_quantity(world, name, parts)
-    known = list(world.actors) + ["world", "index"] + list(DYAD_KINDS)
+        return _actor_quantity(world, name, parts, writable)
+    known = list(world.actors) + ["world", INDEX] + list(dyad_variables())
     raise UnknownQuantity(f"unknown quantity '{name}'{did_you_mean(head, known)}; names start with an actor, "
-                          f"'world', 'index', or one of {', '.join(DYAD_KINDS)}")
+                          f"'world', 'index', or one of {', '.join(dyad_variables())}")
+
+
+def names(world: World, writable: bool = True) -> list[str]:
+    """Every quantity name of ``world`` (events may change it, or only conditions watch it): drivers first."""
+    actors = world.actors
+    pairs = [(a, b) for a in actors for b in actors if a != b]
+    found: list[Quantity] = []
+    for v in VARIABLES.values():
+        if v.per_channel:
+            candidates = [f"world.{c}" for c in CHANNELS]
+        elif v.per_actor:
+            candidates = [f"{a}.{v.name}" for a in actors]
+        else:
+            tails = [f".{d}" for d in (*DOMAINS, "all")] if v.per_domain else [""]
+            candidates = [f"{v.name}.{a}.{b}{t}" for a, b in pairs for t in tails]
+        for c in candidates:
+            try:
+                found.append(resolve(world, c, writable=writable))
+            except UnknownQuantity:
+                pass
+    return [q.name for q in sorted(found, key=lambda q: q.is_level)]  # drivers first, outcomes last

@@ -19,29 +19,17 @@ from model.spec.domains import DOMAINS
 from model.spec.errors import InputError, did_you_mean
 from model.spec.paths import WORLDS_DIR
 from model.spec.policies import POLICIES
+from model.spec.variables import VARIABLES, WORLD_ATTRIBUTES
 from model.spec.yamlio import Located, load_mapping
 
-# Actor attributes that events may change, with their allowed range.
+# Actor attributes a world file gives (drivers of the variable registry): name -> (low, high, meaning).
 ACTOR_ATTRIBUTES: dict[str, tuple[float, float, str]] = {
-    "power": (0.0, 100.0, "aggregate power, relative to the United States in 1990 (no cap: relative power matters)"),
-    "growth": (-0.1, 0.2, "power growth per year (fraction)"),
-    "offense": (0.0, 1.0, "offensive military capability"),
-    "ambition": (0.0, 1.0, "baseline assertiveness the actor returns to without encirclement"),
-    "balancer": (0.0, 1.0, "propensity to counterbalance perceived encirclement by aligning"),
-    "engagement": (0.0, 1.0, "engagement of the actor with its allies (1 = fully engaged, 0 = retrenched)"),
-    "dovish": (0.0, 1.0, "dovishness of the government's orientation (0 = hawkish, 1 = pacifist); moves with "
-               "threat toward the lean"),
-    "lean": (0.0, 1.0, "the electorate's lean: the orientation a government drifts toward when not threatened"),
-    "consensus": (0.0, 1.0, "members' baseline consensus for out-of-area cooperation (threat raises it; members "
-                  "can block)"),
-    "democracy": (0.0, 1.0, "democratic values score (shared values drive cooperation)"),
-}
+    name: (VARIABLES[name].low, VARIABLES[name].high, VARIABLES[name].meaning) for name in WORLD_ATTRIBUTES}
 DEFAULT_DYAD = ("Japan", "NATO")  # the dyad the model is about: what summaries and figures show unless told
 _ACTOR_KEYS = set(ACTOR_ATTRIBUTES) | {"name", "lat", "lon", "constraints", "agent_class", "label"}
 _RELATION_KEYS = {"between", "rivalry", "alliance", "cooperation", "floor", "alignment", "reach", "agreement"}
 _WORLD_KEYS = {"name", "description", "actors", "relations", "proximity_scale_km", "indices"}
-_DEFAULT_ATTR: dict[str, float] = {"power": 0.3, "growth": 0.0, "offense": 0.3, "ambition": 0.2, "balancer": 0.0,
-                                   "engagement": 1.0, "dovish": 0.0, "lean": 0.0, "consensus": 1.0, "democracy": 0.5}
+
 
 
 @dataclass
@@ -74,6 +62,12 @@ class World:
 
     def index(self, actor: str) -> int:
         return self.actors.index(actor)
+
+    def initial(self, variable: str) -> np.ndarray:
+        """The world file's value of a registry variable (no run axis), where a run's state starts."""
+        starts = {"cooperation": self.cooperation0, "floor": self.floor0, "agreement": self.agreement0,
+                  "alignment": self.alignment0, "rivalry": self.rivalry, "constitution": self.state0}
+        return starts[variable] if variable in starts else self.attributes[variable]
 
 
 def world_path(name_or_path: str, base: Path | None = None) -> Path:
@@ -165,7 +159,8 @@ def _actor(a: Located, file: str, out: _Actors) -> None:
     out.names.append(name)
     where = f"actors[{name}]."
     for k, (lo, hi, _) in ACTOR_ATTRIBUTES.items():
-        default = out.attrs["dovish"][-1] if k == "lean" else _DEFAULT_ATTR[k]  # the lean defaults to dovish
+        given = VARIABLES[k].world_default  # a number, or the attribute whose value it takes (lean: dovish)
+        default = out.attrs[given][-1] if isinstance(given, str) else given
         out.attrs[k].append(F.number(a, k, file, where, lo, hi, default=default))
     out.lat.append(F.number(a, "lat", file, where, -90, 90))
     out.lon.append(F.number(a, "lon", file, where, -180, 180))
