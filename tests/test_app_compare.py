@@ -6,6 +6,7 @@ import numpy as np
 
 from experiments.app import compare
 from model.engines import kernel
+from model.spec import pairing
 from model.spec.runspec import RunSpec, parameters_for
 from model.spec.scenario import load_scenario
 
@@ -18,7 +19,7 @@ def test_a_posterior_band_is_the_runs_of_alliance_run_with_that_posterior():
     post = compare.shipped_posterior()
     band = compare.band(sc, None, SEED, {"threat_noise": 0.03}, N, post)
     draws = post.draw(N, SEED)
-    t = kernel.run([RunSpec(sc, parameters_for(sc, {"threat_noise": 0.03, **d}), SEED, (r,))
+    t = kernel.run([RunSpec(sc, parameters_for(sc, {"threat_noise": 0.03, **d}), SEED, pairing.identity(r, 0))
                     for r, d in enumerate(draws)])
     assert band.posterior and compare.band_text(band.seeds, band.posterior) == f"{N} posterior draws"
     for name, values in t.indices.items():

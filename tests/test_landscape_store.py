@@ -8,6 +8,7 @@ from experiments.analysis.landscape_store import landscape_table, state_arrays
 from experiments.cli.main import main
 from experiments.store.reader import load
 from model.engines import kernel
+from model.spec import pairing
 from model.spec.runspec import RunSpec, parameters_for
 from model.spec.scenario import load_scenario
 
@@ -25,7 +26,7 @@ def test_state_arrays_rebuild_the_simulated_state(store):
     sc = load_scenario("historical_baseline")
     assert actors == list(sc.world.actors)
     q = int((2025.0 - sc.start) * 4)
-    t = kernel.run([RunSpec(sc, parameters_for(sc), 4, (r,)) for r in range(3)], keep=[q])
+    t = kernel.run([RunSpec(sc, parameters_for(sc), 4, pairing.identity(0, r)) for r in range(3)], keep=[q])
     for i, run in enumerate(keys["run"]):
         assert np.array_equal(coop[i], t.cooperation[run, 0])
         assert np.array_equal(threat[i], t.threat[run, 0])

@@ -1,8 +1,9 @@
 """What-if responses: each shock moves its drivers only; the model answers through its mechanisms.
 
 Every case is a paired difference (common random numbers) over R replications between a
-scenario and its reference, averaged over a window, and must lie beyond 3 paired standard
-errors *and* beyond a stated minimum, in the stated direction. No shipped scenario writes
+scenario and its reference, averaged over a window; the 99.7 % t interval of its mean
+(model/spec/pairing.py) must lie on the stated side of zero *and* the mean beyond a stated
+minimum, in the stated direction. No shipped scenario writes
 a cooperation or alignment level, or a floor (test_scenario_policy.py), so each effect
 below is produced by the dynamics: threat -> demand -> constraints -> cooperation ->
 counter-response (docs/ODD.md, docs/scenarios.md).
@@ -13,7 +14,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from experiments.analysis.responses import CASES, MILITARY, SEED_DEFAULT, run_all
+from experiments.analysis.responses import CASES, HOLD_LEVEL, MILITARY, SEED_DEFAULT, run_all
+from model.spec import pairing
 from model.spec.domains import DOMAINS
 from model.spec.scenario import load_scenario
 
@@ -28,10 +30,11 @@ def runs():
 
 @pytest.mark.parametrize("case", CASES, ids=[c.what for c in CASES])
 def test_response(runs, case):
-    diff = runs.effect(case)
-    mean, se = diff.mean(), diff.std(ddof=1) / np.sqrt(len(diff))
+    e = pairing.effect(runs.effect(case), level=HOLD_LEVEL)
+    mean, near = float(e["mean"]), float(e["low"] if case.direction > 0 else e["high"])
     effect = case.direction * mean
-    assert effect > 3 * se, f"{case.what}: {mean:+.4f} ± {se:.4f} is not beyond 3 paired standard errors"
+    assert case.direction * near > 0, f"{case.what}: {mean:+.4f}, 99.7 % interval [{float(e['low']):+.4f}, " \
+                                      f"{float(e['high']):+.4f}] includes 0"
     assert effect >= case.minimum, f"{case.what}: {mean:+.4f} is below the stated minimum " \
                                    f"{case.direction * case.minimum:+.3f}"
 

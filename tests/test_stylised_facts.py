@@ -1,17 +1,18 @@
 """The seed's stylised facts, as factual-minus-counterfactual or scenario-minus-factual differences.
 
 Runs are paired by identity (common random numbers), so each difference is measured
-against the same shocks; a fact holds when the mean paired difference is more than
-three standard errors from zero in the stated direction. The response table of the
+against the same shocks; a fact holds when the 99.7 % t interval of the mean paired
+difference lies on the stated side of zero (model/spec/pairing.py). The response table of the
 what-if scenarios is tests/test_responses.py; these are the seed's claims domain by domain.
 """
 
 import numpy as np
 import pytest
 
+from experiments.analysis.responses import HOLD_LEVEL
 from model.engines import kernel
+from model.spec import pairing
 from model.spec.domains import DOMAINS
-from model.spec.runspec import RunSpec, parameters_for
 from model.spec.scenario import load_scenario
 
 R = 40
@@ -19,7 +20,7 @@ R = 40
 
 def _run(name):
     sc = load_scenario(name)
-    return sc, kernel.run([RunSpec(sc, parameters_for(sc), 2024, (r,)) for r in range(R)])
+    return sc, kernel.run(pairing.runs(sc, 2024, R))
 
 
 @pytest.fixture(scope="module")
@@ -33,8 +34,9 @@ def _window(sc, lo, hi):
 
 
 def _holds(diff, sign):
-    mean, se = diff.mean(), diff.std(ddof=1) / np.sqrt(len(diff))
-    return sign * mean > 3 * se, (mean, se)
+    e = pairing.effect(diff, level=HOLD_LEVEL)
+    near = e["low"] if sign > 0 else e["high"]
+    return bool(sign * near > 0), (float(e["mean"]), float(e["high"] - e["mean"]))
 
 
 def test_reinterpretation_raises_each_military_domain_after_2014(fact):

@@ -37,6 +37,7 @@ from experiments.app import server as viz_server
 from experiments.cli import viz as viz_cli
 from model.engines import kernel
 from model.engines.mesa_model import AllianceModel
+from model.spec import pairing
 from model.spec.errors import InputError
 from model.spec.parameters import REGISTRY
 from model.spec.runspec import RunSpec, parameters_for
@@ -62,7 +63,7 @@ SIGNED = re.compile(r"([+-]\d+\.\d{4})")
 def reference(scenario: str = SCENARIO, steps: int = STEPS, parameters: dict | None = None,
               seed: int = SEED) -> list[dict[str, float]]:
     """Index values at quarters 0..steps of an AllianceModel run (replication 0 of ``seed``)."""
-    m = AllianceModel(load_scenario(scenario), master=seed, identity=(0,), parameters=parameters)
+    m = AllianceModel(load_scenario(scenario), master=seed, identity=pairing.identity(0, 0), parameters=parameters)
     for _ in range(steps):
         m.step()
     return m.datacollector.get_model_vars_dataframe().to_dict("records")
@@ -206,7 +207,7 @@ def test_the_baseline_and_band_are_runs_of_the_same_seeds():
         assert list(values) == [row[name] for row in ref]
     band = run.band(parent, 3)
     spec = load_scenario(SCENARIO)
-    models = [AllianceModel(spec, master=SEED, identity=(r,)) for r in range(3)]
+    models = [AllianceModel(spec, master=SEED, identity=pairing.identity(0, r)) for r in range(3)]
     for m in models:
         m.run()
     for name in c.indices:
@@ -467,7 +468,7 @@ def test_page_in_browser(page):
     page.get_by_role("option", name=str(BAND_SEEDS), exact=True).click()
     page.locator(".viz-band-switch input").check()
     expect(page.locator(".viz-band-japan_nato")).to_contain_text(f"over {BAND_SEEDS} seeds")
-    t = kernel.run([RunSpec(sc, parameters_for(sc), SEED, (r,)) for r in range(BAND_SEEDS)])
+    t = kernel.run([RunSpec(sc, parameters_for(sc), SEED, pairing.identity(0, r)) for r in range(BAND_SEEDS)])
     lo, _, hi = np.quantile(t.indices["japan_nato"][:, STEPS], compare.QUANTILES)
     expect(page.locator(".viz-band-japan_nato")).to_contain_text(f"5–95 % {lo:.4f} – {hi:.4f}")
     expect(page.locator(".viz-figures-current")).to_contain_text(f"quarter {STEPS} (")
@@ -477,7 +478,7 @@ def test_page_in_browser(page):
     page.locator(".viz-band-posterior input").check()
     expect(page.locator(".viz-band-japan_nato")).to_contain_text(f"over {BAND_SEEDS} posterior draws")
     draws = compare.shipped_posterior().draw(BAND_SEEDS, SEED)
-    t = kernel.run([RunSpec(sc, parameters_for(sc, d), SEED, (r,)) for r, d in enumerate(draws)])
+    t = kernel.run([RunSpec(sc, parameters_for(sc, d), SEED, pairing.identity(r, 0)) for r, d in enumerate(draws)])
     lo, _, hi = np.quantile(t.indices["japan_nato"][:, STEPS], compare.QUANTILES)
     expect(page.locator(".viz-band-japan_nato")).to_contain_text(f"5–95 % {lo:.4f} – {hi:.4f}")
     screenshot(page, ARTIFACTS / "viz-posterior.png")

@@ -24,9 +24,9 @@ import pandas as pd
 from experiments.pipeline.posterior_file import read_posterior
 from model.engines import kernel
 from model.engines.record import Trajectory
+from model.spec import pairing
 from model.spec.domains import DOMAINS
 from model.spec.overrides import parse_assignments
-from model.spec.runspec import RunSpec, parameters_for
 from model.spec.scenario import load_scenario
 from model.spec.world import World
 
@@ -34,6 +34,7 @@ SCENARIOS = ("historical_baseline", "taiwan_crisis", "no_ukraine_war", "sco_coun
              "us_retrenchment", "detente", "no_reinterpretation", "no_dpj_turn")
 MILITARY = [DOMAINS.index(d) for d in ("exercises", "logistics", "collective_defence")]
 SEED_DEFAULT = 2024
+HOLD_LEVEL = 0.997  # a response holds when this t interval of its paired mean lies on the stated side of 0
 
 
 @dataclass(frozen=True)
@@ -107,12 +108,14 @@ class Runs:
         return (y[self.rows[case.scenario]][:, w] - y[self.rows[case.reference]][:, w]).mean(axis=1)
 
 
-def run_all(parameters: list[dict[str, float]], seed: int) -> Runs:
-    """One run per entry of ``parameters`` in every scenario (run k: identity (k,), the same in each scenario)."""
+def run_all(parameters: list[dict[str, float]], seed: int, drawn: bool = False) -> Runs:
+    """One run per entry of ``parameters`` in every scenario, paired across scenarios: run k is replication k
+    at fixed parameters, sample k when each entry is a posterior draw (``drawn``; model/spec/pairing.py)."""
     scs = {n: load_scenario(n) for n in SCENARIOS}
     n = len(parameters)
-    specs = [RunSpec(scs[s], parameters_for(scs[s], p), seed, (k,))
-             for s in SCENARIOS for k, p in enumerate(parameters)]
+    specs = [r for s in SCENARIOS
+             for r in (pairing.runs(scs[s], seed, n, draws=parameters) if drawn
+                       else pairing.runs(scs[s], seed, n, parameters[0] if parameters else None))]
     rows = {s: slice(i * n, (i + 1) * n) for i, s in enumerate(SCENARIOS)}
     base = scs["historical_baseline"]
     return Runs(base.world, base.start, kernel.run(specs), rows)
@@ -128,9 +131,10 @@ def table(runs: Runs, over_draws: bool) -> pd.DataFrame:
         if over_draws:
             row["share_with_sign"] = float(np.mean(c.direction * d > 0 if c.minimum > 0 else c.direction * d >= 0))
         else:
-            se = d.std(ddof=1) / np.sqrt(len(d))
-            row |= {"mean": d.mean(), "paired_se": se,
-                    "holds": bool(c.direction * d.mean() > 3 * se and c.direction * d.mean() >= c.minimum)}
+            e = pairing.effect(d, level=HOLD_LEVEL)
+            mean, near = float(e["mean"]), float(e["low"] if c.direction > 0 else e["high"])
+            row |= {"mean": mean, "interval": (float(e["low"]), float(e["high"])),
+                    "holds": bool(c.direction * near > 0 and c.direction * mean >= c.minimum)}
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -148,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
         points = read_posterior(args.posterior).draw(args.draws, args.seed)
     else:
         points = [parse_assignments(args.set)] * args.replications
-    out = table(run_all(points, args.seed), over_draws=bool(args.posterior))
+    out = table(run_all(points, args.seed, drawn=bool(args.posterior)), over_draws=bool(args.posterior))
     with pd.option_context("display.width", 200, "display.max_colwidth", 70):
         print(out.to_string(index=False, float_format=lambda v: f"{v:+.4f}"))
     return 0

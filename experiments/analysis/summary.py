@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from experiments.store.reader import columns, load, metadata, runs
 from model.engines.tidy import index_columns
+from model.spec import pairing
 from model.spec.domains import DOMAINS
 from model.spec.errors import InputError, did_you_mean
 from model.spec.scenario import BASELINE
@@ -138,14 +138,6 @@ def dyad_values(root, dates: list[float], dyad=DEFAULT_DYAD) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------ the statistics
-def t_interval(mean, sd, n, level: float = LEVEL):
-    """Student t interval of a mean from its sample sd and size (NaN where n < 2)."""
-    n = np.asarray(n, dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        half = stats.t.ppf(0.5 + level / 2, np.where(n > 1, n - 1, np.nan)) * np.asarray(sd) / np.sqrt(n)
-    return mean - half, mean + half
-
-
 def describe_values(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Runs, median and the 5–95 % range of ``value`` per group."""
     g = df.groupby(keys, observed=True, sort=True)["value"]
@@ -156,21 +148,15 @@ def describe_values(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 
 def paired_differences(df: pd.DataFrame, keys: list[str], baseline: str, level: float = LEVEL) -> pd.DataFrame:
-    """Mean of the paired differences ``scenario - baseline`` per group, with its t-interval.
+    """Mean of the paired differences ``scenario - baseline`` per group, with its t-interval
+    (:func:`model.spec.pairing.effect`).
 
     Runs pair on (sample, replication) at the same date, outcome (and domain); the baseline's own
     rows get no difference.
     """
-    pair = [c for c in ("sample", "replication") if c in df.columns]
-    on = pair + [k for k in keys if k not in ("scenario", "sample")]
-    base = df[df["scenario"].astype(str) == baseline][on + ["value"]].rename(columns={"value": "base"})
-    other = df[df["scenario"].astype(str) != baseline]
-    m = other.merge(base, on=on, how="inner")
-    m["diff"] = m["value"] - m["base"]
-    g = m.groupby(keys, observed=True, sort=True)["diff"]
-    out = g.agg(pairs="count", diff_mean="mean", sd="std").reset_index()
-    out["diff_low"], out["diff_high"] = t_interval(out["diff_mean"], out["sd"], out["pairs"], level)
-    return out.drop(columns="sd")
+    m = pairing.differences(df, keys, baseline)
+    out = pairing.effect_table(m, keys, level)[keys + ["pairs", "mean", "low", "high"]]
+    return out.rename(columns={"mean": "diff_mean", "low": "diff_low", "high": "diff_high"})
 
 
 # ------------------------------------------------------------------ the table

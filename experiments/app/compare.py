@@ -6,10 +6,11 @@ about a second. The baseline runs on the scenario's own world and horizon (compo
 scenario file that extends it, when they differ), so the difference is paired: same seed,
 same shocks, only the scenarios differ. Band seeds are replications 0..N-1 of the page's
 master seed, i.e. the runs of ``alliance run SCENARIO --seed SEED -r N``. With the
-posterior switched on, run r also takes its parameters from the r-th draw of the shipped
-posterior (``alliance run SCENARIO --seed SEED -r N --posterior data/posterior_1990_2025``):
-the posterior's values replace the sliders' for the parameters it fits; the sliders
-still set the others.
+posterior switched on, run r is sample r and takes its parameters from the r-th draw of
+the shipped posterior (``alliance run SCENARIO --seed SEED -r N --posterior
+data/posterior_1990_2025``): the posterior's values replace the sliders' for the
+parameters it fits; the sliders still set the others. Identities and the statistics of
+the paired difference are model/spec/pairing.py's.
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ import yaml
 from experiments.app import library
 from experiments.pipeline.posterior_file import Posterior, read_posterior
 from model.engines import kernel
+from model.spec import pairing
 from model.spec.errors import InputError
 from model.spec.paths import ROOT
-from model.spec.runspec import RunSpec, parameters_for
+from model.spec.runspec import RunSpec
 from model.spec.scenario import Scenario, load_scenario
 
 NONE = "none"  # the "compare with" choice that shows no baseline
@@ -83,9 +85,8 @@ def baseline_scenario(name: str, like: Scenario) -> tuple[Scenario, str]:
 
 def specs(scenario: Scenario, seed: int, overrides: dict[str, float], n: int,
           posterior: Posterior | None = None) -> list[RunSpec]:
-    """Replications 0..n-1; with a posterior, replication r takes its r-th draw (seeded by ``seed``)."""
-    draws = posterior.draw(n, seed) if posterior is not None else [{}] * n
-    return [RunSpec(scenario, parameters_for(scenario, {**overrides, **d}), seed, (r,)) for r, d in enumerate(draws)]
+    """Replications 0..n-1; with a posterior, run r is sample r with its r-th draw (seeded by ``seed``)."""
+    return pairing.runs(scenario, seed, n, overrides, posterior.draw(n, seed) if posterior is not None else None)
 
 
 def shipped_posterior() -> Posterior:
@@ -101,7 +102,9 @@ def comparison(name: str, like: Scenario, seed: int, overrides: dict[str, float]
 
 
 def quantiles(values: np.ndarray) -> np.ndarray:
-    return np.quantile(values, QUANTILES, axis=0)
+    """(3, Q): the 5 %, 50 % and 95 % quantiles over runs (axis 0), as :func:`model.spec.pairing.effect` gives them."""
+    e = pairing.effect(values, axis=0)
+    return np.stack([e[pairing.QCOLS[pairing.QUANTILES.index(q)]] for q in QUANTILES])
 
 
 def band(scenario: Scenario, baseline: Scenario | None, seed: int, overrides: dict[str, float], n: int,

@@ -22,6 +22,7 @@ from experiments.app.session import Run
 from model.engines import kernel
 from model.engines.record import Trajectory
 from model.engines.tidy import tidy
+from model.spec import pairing
 from model.spec.provenance import model_digest, package_version
 from model.spec.scenario import Scenario
 
@@ -51,7 +52,7 @@ def record(run: Run, c: Comparison | None, quarter: int) -> dict:
     return {
         "scenario": s.name, "based_on": run.settings.scenario, "scenario_sha256": s.digest,
         "world": s.world.name, "horizon": [s.start, s.end],
-        "seed": {"master": run.settings.seed, "identity": [0],
+        "seed": {"master": run.settings.seed, "identity": list(pairing.identity(0, 0)),
                  "scheme": "numpy SeedSequence(master, spawn_key=identity) -> PCG64"},
         "parameter_overrides": {k: float(v) for k, v in run.overrides.items()},
         "shown_until": {"quarter": quarter, "date": float(s.start + quarter / 4.0)},

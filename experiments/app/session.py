@@ -18,6 +18,7 @@ from experiments.app.editing import EventDraft, compose, scenario_yaml
 from experiments.app.snapshot import View, event_rows, snapshot
 from model.engines.mesa_model import AllianceModel
 from model.engines.record import Trajectory
+from model.spec import pairing
 from model.spec.errors import InputError
 from model.spec.scenario import Scenario
 
@@ -53,7 +54,8 @@ class Run:
         self.scenario = scenario or settings.compile()
         self.overrides = dict(settings.overrides)
         self.serial = next(_SERIALS)
-        self.model = AllianceModel(self.scenario, master=settings.seed, identity=(0,), parameters=self.overrides)
+        self.model = AllianceModel(self.scenario, master=settings.seed, identity=pairing.identity(0, 0),
+                                   parameters=self.overrides)
         self.lock = threading.Lock()
         self.events = event_rows(self.model)
         self.latest: View = self._snapshot()

@@ -1,9 +1,9 @@
 """Experiment files: scenarios x parameter design x replications, outputs to keep, master seed.
 
-A run is identified by (scenario index, sample index, replication). Its random stream is
-``SeedSequence(seed, spawn_key=(sample, replication))``: it depends only on the run's
-identity, never on scheduling, and runs of different scenarios with the same sample and
-replication share their stream (common random numbers), so scenario differences are
+A run is numbered by (scenario index, sample index, replication). Its random stream is
+that of identity (sample, replication) (model/spec/pairing.py): it depends only on the
+run's identity, never on scheduling, and runs of different scenarios with the same sample
+and replication share their stream (common random numbers), so scenario differences are
 paired comparisons under the same shocks.
 """
 
@@ -21,10 +21,11 @@ from experiments.pipeline.config import count_field, resolve_file, scenarios_fie
 from experiments.pipeline.limits import check_points, check_runs
 from experiments.pipeline.posterior_file import Posterior, read_posterior
 from model.spec import fields as F
+from model.spec import pairing
 from model.spec.errors import InputError
 from model.spec.paths import ROOT
 from model.spec.ranges import parse_parameters
-from model.spec.runspec import RunSpec, parameters_for
+from model.spec.runspec import RunSpec
 from model.spec.scenario import Scenario
 from model.spec.timegrid import on_grid, step_of
 from model.spec.yamlio import Located, load_mapping
@@ -70,7 +71,7 @@ class Experiment:
         s, k, r = self.identity(run)
         sc = self.scenarios[s]
         over = {n: float(v) for n, v in zip(self.names, self.points[k])}
-        return RunSpec(sc, parameters_for(sc, over), self.seed, (k, r))  # common random numbers across scenarios
+        return pairing.spec(sc, self.seed, over, k, r)  # common random numbers across scenarios
 
     def keep(self, scenario: Scenario) -> list[int] | None:
         if self.keep_dates is None:

@@ -3,8 +3,9 @@
 Calibration, sensitivity analysis and the posterior all ask the same question of the
 model: for these parameter values, R replications, what are the indices over time?
 :func:`index_paths` answers it with one kernel call per point set. Replication k of
-point s has identity (k,) when the points are *paired* (every point sees the same
-shocks: calibration trials compare like with like) and (s, k) otherwise.
+point s is replication k of sample 0 when the points are *paired* (every point sees the
+same shocks: calibration trials compare like with like) and of sample s otherwise
+(model/spec/pairing.py).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import replace
 import numpy as np
 
 from model.engines import kernel
-from model.spec.runspec import RunSpec, parameters_for
+from model.spec import pairing
 from model.spec.scenario import Scenario
 from model.spec.timegrid import date_of
 
@@ -34,7 +35,7 @@ def index_paths(scenario: Scenario, points: list[dict[str, float]], replications
     ``first`` numbers the points from ``first`` (a slice of a larger design keeps its identities).
     """
     sc = truncated(scenario, scenario.end if last_date is None else last_date)
-    specs = [RunSpec(sc, parameters_for(sc, p), seed, (k,) if paired else (first + s, k))
+    specs = [pairing.spec(sc, seed, p, 0 if paired else first + s, k)
              for s, p in enumerate(points) for k in range(replications)]
     traj = kernel.run(specs, keep)
     names = list(indices) if indices is not None else list(traj.indices)

@@ -1,7 +1,7 @@
 """``alliance run``'s job: one scenario for R replications, in blocks, with its size checked first.
 
-The result is exactly :func:`model.engines.simulate.simulate`'s (run r has identity
-``(r,)`` whichever block computes it; a test checks the tables are identical), computed
+The result is exactly :func:`model.engines.simulate.simulate`'s (run r has the same identity
+whichever block computes it; a test checks the tables are identical), computed
 ``BLOCK`` replications per kernel call so that a progress bar can follow it and the
 kernel's working arrays stay one block. The whole table is still held in memory (it
 becomes one file), so :func:`check_size` refuses, before anything runs, a run whose rows
@@ -36,15 +36,16 @@ def simulate_in_blocks(scenario: Scenario, seed: int, replications: int, engine:
                        per_run: list[dict] | None = None) -> tuple[pd.DataFrame, dict]:
     """``simulate(scenario, seed, replications, engine=engine, per_run=per_run)``, BLOCK replications at a time."""
     step = progress or (lambda n: None)
-    frames, meta = [], {}
+    frames, meta, parts = [], {}, []
     for lo in range(0, replications, BLOCK):
         n = min(BLOCK, replications - lo)
         table, part = simulate(scenario, seed, n, engine=engine, first=lo,
                                per_run=per_run[lo:lo + n] if per_run else None)
         if not meta:
             meta = part
+        parts.append(part["seed"]["identities"])
         frames.append(table)
         step(n)
     meta["replications"] = replications
-    meta["seed"]["identities"] = [[r] for r in range(replications)]
+    meta["seed"]["identities"] = [i for f in parts for i in f]
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0], meta

@@ -16,11 +16,11 @@ import numpy as np
 import pandas as pd
 
 from experiments.plots import select
+from model.spec import pairing
 from model.spec.domains import DOMAINS
 from model.spec.errors import InputError
 
-QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
-QCOLS = ("q05", "q25", "q50", "q75", "q95")
+QUANTILES, QCOLS = pairing.QUANTILES, pairing.QCOLS
 N_BOOT = 1000
 SAME_WITHIN = 0.001  # index points: a scenario this close to the baseline everywhere is drawn as "the same"
 RESOLUTION = 0.01    # index points: the smallest scenario difference the difference figures resolve
@@ -82,31 +82,6 @@ def baseline_departures(tables: dict[str, pd.DataFrame], baseline: str,
     return pd.DataFrame(rows, columns=["scenario", "max_abs", "departs"])
 
 
-def _paired_keys(df_s: pd.DataFrame) -> pd.Series | None:
-    """run -> "sample/replication" key, when replications (and samples) identify the runs."""
-    keys = [c for c in ("sample", "replication") if c in df_s.columns]
-    if "replication" not in keys:
-        return None
-    per_run = df_s.drop_duplicates("run")[["run"] + keys]
-    k = per_run[keys].astype(str).agg("/".join, axis=1)
-    if k.duplicated().any():
-        return None
-    return pd.Series(k.to_numpy(), index=per_run["run"].to_numpy())
-
-
-def _bootstrap(A: np.ndarray, B: np.ndarray, n_boot: int, seed: int) -> np.ndarray:
-    """(5, T) percentile intervals of median(A) - median(B) over bootstrap resamples of the runs (columns)."""
-    rng = np.random.default_rng(seed)
-    boots = np.empty((n_boot, A.shape[0]))
-    chunk = max(1, int(2e7 // max(1, A.shape[0] * (A.shape[1] + B.shape[1]))))
-    for s0 in range(0, n_boot, chunk):
-        k = min(chunk, n_boot - s0)
-        ia = rng.integers(0, A.shape[1], (k, A.shape[1]))
-        ib = rng.integers(0, B.shape[1], (k, B.shape[1]))
-        boots[s0:s0 + k] = np.median(A.T[ia], axis=1) - np.median(B.T[ib], axis=1)
-    return np.quantile(boots, QUANTILES, axis=0)
-
-
 def difference_bands(series: pd.DataFrame, baseline: str, scenario: str, *, n_boot: int = N_BOOT,
                      seed: int = 0, keys: tuple | None = None) -> tuple[pd.DataFrame, str]:
     """Scenario minus baseline per date: (date, q05, q25, q50, q75, q95, n) and the method.
@@ -117,25 +92,27 @@ def difference_bands(series: pd.DataFrame, baseline: str, scenario: str, *, n_bo
     ``bootstrap``: otherwise the line is the difference of the two medians and the bands
     are 50%/90% percentile intervals of that difference over ``n_boot`` bootstrap
     resamples of each scenario's runs. ``single``: one run on either side, no band.
-    ``keys``: the two sides' run keys (:func:`_paired_keys`) when the caller has them already.
+    ``keys``: the two sides' run keys (:func:`model.spec.pairing.run_keys`) when the caller has them already.
+    The statistics are model/spec/pairing.py's (:func:`~model.spec.pairing.effect`,
+    :func:`~model.spec.pairing.unpaired_bootstrap`).
     """
     a, b = series[series["scenario"] == scenario], series[series["scenario"] == baseline]
     wa, wb = wide(a), wide(b)
     dates = wa.index.intersection(wb.index)
     wa, wb = wa.loc[dates], wb.loc[dates]
-    ka, kb = keys if keys is not None else (_paired_keys(a), _paired_keys(b))
+    ka, kb = keys if keys is not None else (pairing.run_keys(a), pairing.run_keys(b))
     if ka is not None and kb is not None and set(ka) == set(kb) and len(ka) > 1:
         wa.columns = ka.loc[wa.columns].to_numpy()
         wb.columns = kb.loc[wb.columns].to_numpy()
         d = (wa - wb[wa.columns]).to_numpy(dtype=float)
-        q, method, n = quantiles(d), "paired", d.shape[1]
+        e = pairing.effect(d, axis=1)
+        q, method, n = np.stack([e[c] for c in QCOLS]), "paired", d.shape[1]
     else:
         A, B = wa.to_numpy(dtype=float), wb.to_numpy(dtype=float)
-        mid = np.median(A, axis=1) - np.median(B, axis=1)
         n = min(A.shape[1], B.shape[1])
         method = "single" if n < 2 else "bootstrap"
-        q = np.vstack([mid] * len(QUANTILES)) if n < 2 else _bootstrap(A, B, n_boot, seed)
-        q[2] = mid
+        mid = np.median(A, axis=1) - np.median(B, axis=1)
+        q = np.vstack([mid] * len(QUANTILES)) if n < 2 else pairing.unpaired_bootstrap(A, B, n_boot, seed)
     t = pd.DataFrame({"date": np.asarray(dates, dtype=float)} | dict(zip(QCOLS, q)))
     t["n"] = n
     return t, method
@@ -193,7 +170,7 @@ def difference_panels(df: pd.DataFrame, baseline: str, scenario: str, dyad=selec
     indices = select.index_names(df) if indices is None else list(indices)
     domains = _default_domains(df, dyad) if domains is None else list(domains)
     panels, method = {}, "single"
-    keys = tuple(_paired_keys(sub[select.eq(sub["scenario"], s)]) for s in (scenario, baseline))  # once, not per panel
+    keys = tuple(pairing.run_keys(sub[select.eq(sub["scenario"], s)]) for s in (scenario, baseline))  # once
     for key, series in _panel_series(sub, outcome, dyad, indices, domains, at).items():
         t, method = difference_bands(series, baseline, scenario, n_boot=n_boot, seed=seed, keys=keys)
         if t.empty:

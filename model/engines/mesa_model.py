@@ -48,7 +48,7 @@ class Actor(mesa.Agent):
 class AllianceModel(mesa.Model):
     """One run of a scenario. ``master`` and ``identity`` seed it (see model.spec.seeding)."""
 
-    def __init__(self, scenario: Scenario, master: int = 0, identity: tuple = (0,), parameters: dict | None = None,
+    def __init__(self, scenario: Scenario, master: int = 0, identity: tuple = (0, 0), parameters: dict | None = None,
                  keep=None, shuffle: bool = True):
         super().__init__(rng=mesa_seed(master, identity))
         self.scenario_def = scenario

@@ -9,6 +9,7 @@ from model.engines import kernel
 from model.engines.mesa_model import AllianceModel
 from model.engines.record import Trajectory
 from model.engines.tidy import tidy
+from model.spec import pairing
 from model.spec.provenance import model_digest, package_version
 from model.spec.runspec import RunSpec, parameters_for
 from model.spec.scenario import Scenario
@@ -26,21 +27,26 @@ def run_specs(specs: list[RunSpec], engine: str = "kernel", keep=None) -> Trajec
 def simulate(scenario: Scenario, seed: int = 0, replications: int = 1, parameters: dict | None = None,
              engine: str | None = None, keep=None, per_run: list[dict] | None = None,
              first: int = 0) -> tuple[pd.DataFrame, dict]:
-    """Run ``replications`` runs (identities (first,), (first + 1,), ...) into a tidy table and metadata.
+    """Run ``replications`` runs into a tidy table and metadata: replications first, first + 1, ... of
+    sample 0 (model/spec/pairing.py).
 
-    ``per_run`` (one mapping per run, e.g. posterior draws) overrides parameters run by run;
-    its values become columns of the table, as a batch's varied parameters do.
+    ``per_run`` (one mapping per run, e.g. posterior draws) overrides parameters run by run: run r is
+    then sample first + r (replication 0), as in a batch of posterior draws, and the draws' values
+    become columns of the table, as a batch's varied parameters do.
     """
     engine = engine or "kernel"
     params = parameters_for(scenario, parameters)
-    extra = per_run or [{}] * replications
-    specs = [RunSpec(scenario, {**params, **extra[r]}, seed, (first + r,)) for r in range(replications)]
+    specs = pairing.runs(scenario, seed, replications, parameters, per_run, first)
     t = run_specs(specs, engine, keep)
     ids = np.arange(first, first + replications)
-    runs = pd.DataFrame({"run": ids, "scenario": scenario.name, "replication": ids})
+    runs = pd.DataFrame({"run": ids, "scenario": scenario.name})
     runs["scenario"] = runs["scenario"].astype("category")
-    for name in extra[0]:
-        runs[name] = [d[name] for d in extra]
+    if per_run:
+        runs["sample"], runs["replication"] = ids, 0
+        for name in per_run[0]:
+            runs[name] = [d[name] for d in per_run]
+    else:
+        runs["replication"] = ids
     table = tidy(t, scenario.world, scenario.start, runs)
     meta = {
         "scenario": scenario.name, "scenario_file": scenario.path, "scenario_sha256": scenario.digest,
