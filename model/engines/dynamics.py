@@ -48,26 +48,30 @@ class Decision:
     new: dict[str, np.ndarray]
     want: np.ndarray  # wishes (R, N, N, D)
     encircled: np.ndarray  # encirclement (R, N)
-    shared: np.ndarray  # shared threat (R, N, N)
+    help: np.ndarray  # what each partner offers against each actor's threats (R, N, N)
+    share: np.ndarray  # strength shares g_ij (R, N, N)
+    standing: np.ndarray  # strength against one's rivals (R, N)
     level: np.ndarray  # threat level (R, N), extended threat included
     reform: np.ndarray  # hazard of the next loosening step (R, N)
     draws: np.ndarray  # this quarter's uniform draws (R, N, 2): reform, government turn
     offer: np.ndarray  # written by the actors: offers (R, N, N, D)
+    cap: np.ndarray  # the loosest state each actor's reform hazard may reach (R, N)
 
 
-def _strength_share(s: State, world: World, params: Params) -> np.ndarray:
-    return capabilities.share(capabilities.side(s.power, world.alliance, s.engagement, s.alignment, params))
+def _strength(s: State, world: World, params: Params) -> np.ndarray:
+    return capabilities.side(s.power, world.alliance, s.engagement, s.alignment, params)
 
 
 def _threat_goal(s: State, world: World, params: Params, strength: np.ndarray) -> np.ndarray:
     hostile = threat.intent(s.rivalry, s.assertiveness, s.alignment, params)
-    return threat.target(hostile, strength, world.proximity, s.offense, params)
+    offense = threat.seen_offense(s.offense, constraints.latitude(s.constitution, world.ceilings), params)
+    return threat.target(hostile, strength, world.proximity, offense, params)
 
 
 def _constraints_seen(s: State, world: World, params: Params, level: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """NATO's effective consensus and every actor's ceilings, given the threat ``level`` the actors feel."""
     agreed = constraints.consensus(s.consensus, level, params)
-    return agreed, constraints.ceiling(s.constitution, s.dovish, agreed, s.engagement, world.ceilings,
+    return agreed, constraints.ceiling(s.constitution, s.dovish, agreed, s.engagement, world.ceilings, world.allies,
                                        world.proximity, world.alliance, params)
 
 
@@ -75,7 +79,7 @@ def initial(world: World, params: Params) -> State:
     """The state at the horizon's start: threat perceptions at their targets, ceilings as the actors see them."""
     s = blank(world, params)
     mask = off_diagonal(world.n)
-    s.threat[:] = _threat_goal(s, world, params, _strength_share(s, world, params)) * mask
+    s.threat[:] = _threat_goal(s, world, params, _strength(s, world, params)) * mask
     level = threat.level(threat.extended(s.threat, s.alignment, params, mask))
     s.effective_consensus[:], s.ceiling[:] = _constraints_seen(s, world, params, level)
     return s
@@ -84,11 +88,12 @@ def initial(world: World, params: Params) -> State:
 def decide(s: State, world: World, params: Params, noise: np.ndarray, draws: np.ndarray) -> Decision:
     """Phase 1 for every actor; ``noise``: this quarter's (R, N, N) standard normal shocks; ``draws``: (R, N, 2)."""
     mask = off_diagonal(world.n)
-    strength = _strength_share(s, world, params)
+    strength = _strength(s, world, params)
+    share = capabilities.share(strength)
     wide = threat.extended(s.threat, s.alignment, params, mask)
     level = threat.level(wide)
     fear = alliances.abandonment(level, world.alliance, s.engagement)
-    help_any, help_reach = preferences.help_against(wide, np.swapaxes(strength, 1, 2), world.proximity)
+    help_any, help_reach = preferences.help_against(wide, np.swapaxes(share, 1, 2), world.proximity)
     want = preferences.desired(help_any, help_reach, s.transnational,
                                preferences.affinity(s.democracy, s.trust, world.alliance, s.engagement, params),
                                alliances.pull(world.alliance, s.engagement, fear, params), s.threat,
@@ -101,12 +106,16 @@ def decide(s: State, world: World, params: Params, noise: np.ndarray, draws: np.
              "effective_consensus": agreed,
              "constitution": s.constitution.copy()},
         want=want,
-        encircled=counterbalancing.encirclement(s.threat, s.cooperation, strength),
-        shared=preferences.shared_threat(s.threat),
+        encircled=counterbalancing.encirclement(s.threat, s.cooperation, capabilities.world_share(s.power)),
+        help=help_any,
+        share=share,
+        standing=capabilities.standing(share, s.rivalry),
         level=level,
-        reform=domestic.reform_hazard(level, fear, s.dovish, s.constitution, params),
+        reform=domestic.reform_hazard(level, fear, domestic.legal_pressure(want, ceiling), s.dovish, agreed,
+                                      s.constitution, params),
         draws=draws,
         offer=np.empty_like(want),
+        cap=s.constitution_cap,
     )
 
 
@@ -114,7 +123,7 @@ def _reform(d: Decision, world: World, rows: slice) -> None:
     """Whether the actors in ``rows`` take a reform step (elementwise: a row at a time or all at once, the same)."""
     state = d.new["constitution"]
     state[:, rows] = domestic.reform(state[:, rows], d.reform[:, rows], d.draws[:, rows, 0],
-                                     world.endogenous[rows], world.last_state[rows])
+                                     world.endogenous[rows], world.last_state[rows], d.cap[:, rows])
 
 
 def act(d: Decision, actor: int, policy: Policy, world: World) -> None:
@@ -138,7 +147,7 @@ def settle(s: State, world: World, d: Decision, params: Params) -> dict[str, np.
     """Phase 2: the next cooperation, floors, trust, alignment, assertiveness and orientation, by variable name."""
     target = cooperation.goal(d.offer)
     agree = osum(s.agreement, axis=3) / s.agreement.shape[3]
-    aim = counterbalancing.alignment_goal(d.encircled, d.shared, s.balancer, agree, params)
+    aim = counterbalancing.alignment_goal(d.encircled, d.help, d.share, s.rivalry, s.balancer, agree, params)
     floor = institutions.institutionalise(s.floor, s.cooperation, target, params)  # from last quarter's level
     alignment_floor = institutions.institutionalise(s.alignment_floor, s.alignment, aim, params)
     return {
@@ -147,8 +156,9 @@ def settle(s: State, world: World, d: Decision, params: Params) -> dict[str, np.
         "trust": cooperation.trust_update(s.trust, d.want, d.offer, params),
         "alignment": counterbalancing.alignment_update(s.alignment, aim, alignment_floor, params),
         "alignment_floor": alignment_floor,
-        "assertiveness": counterbalancing.assertiveness_update(s.assertiveness, s.ambition, d.encircled, params),
-        "dovish": domestic.orientation(s.dovish, s.lean, d.level, d.draws[:, :, 1], world.endogenous, params),
+        "assertiveness": counterbalancing.assertiveness_update(s.assertiveness, s.ambition, d.encircled,
+                                                               s.revisionism, d.standing, params),
+        "dovish": domestic.orientation(s.dovish, s.lean, d.level, d.draws[:, :, 1], world.elections, params),
     }
 
 

@@ -30,3 +30,16 @@ def side(power: np.ndarray, alliance: np.ndarray, engagement: np.ndarray, align:
 def share(strength: np.ndarray) -> np.ndarray:
     """g_ij = S_j / (S_i + S_j): j's share of the pair's strength, 1/2 at parity. (R, N) -> (R, N, N)."""
     return strength[:, None, :] / (strength[:, :, None] + strength[:, None, :])
+
+
+def world_share(power: np.ndarray) -> np.ndarray:
+    """p_i = N P_i / sum_k P_k: power relative to the average actor (1 for an average one). (R, N)."""
+    return power * power.shape[1] / osum(power, axis=1)[:, None]
+
+
+def standing(strength_share: np.ndarray, rivalry: np.ndarray) -> np.ndarray:
+    """Pi_i = sum_j r_ij g_ji / sum_j r_ij: an actor's share of strength against its rivals, weighted by
+    rivalry (0 without rivals); what power-transition theory says a challenger's ambition follows. (R, N)."""
+    mine = np.swapaxes(strength_share, 1, 2)  # [r, i, j] = g_ji = S_i / (S_i + S_j)
+    weight = osum(rivalry, axis=2)
+    return osum(rivalry * mine, axis=2) / np.where(weight > 0.0, weight, 1.0)

@@ -1,12 +1,16 @@
-"""Counterbalancing: encirclement, bloc alignment (SCO) and assertiveness (Jervis 1976, 1978).
+"""Counterbalancing: encirclement, bloc alignment (SCO) and assertiveness (Jervis 1976, 1978; Walt 1987).
 
-An actor feels encircled by the military cooperation of those it fears, weighted by
-how strong each of them is against it and summed over every cooperating pair (an
-intensity, not an average). Balancers align toward a target that rises with both
-partners' encirclement and with the threat they share, net of the cost of aligning,
-which agreements (treaties, pacts) lower; sustained alignment institutionalises. Both
+An actor feels encircled by the military cooperation of those it fears: every
+cooperating pair counts, weighted by the two partners' power in the world (an
+intensity, not an average, and not weighted by the encircled actor's own weakness).
+Balancers align when both gain: each gains from a partner in proportion to its own
+threats and the partner's usefulness against them, and to the encirclement it feels
+times the partner's share of their joint strength; rivals do not ally (the drive falls
+with their mutual rivalry); the cost of aligning falls with agreements (treaties,
+pacts); sustained alignment institutionalises. Assertiveness rises with encirclement
+and, for a revisionist, with its strength against its rivals (power transition). Both
 feed back into the others' threat perceptions (bloc power, hostile intent): the
-security-dilemma spiral the seed warns of.
+security-dilemma spiral Or-Rashid 2024 warns of.
 """
 
 from __future__ import annotations
@@ -18,32 +22,34 @@ from model.spec.domains import MILITARY
 from model.spec.parameters import Params
 
 
-def encirclement(threat: np.ndarray, coop: np.ndarray, strength_share: np.ndarray) -> np.ndarray:
-    """E_c = sum over pairs {i, j} (i, j != c) of g_ci g_cj mil_ij (T_ci + T_cj) / 2. (R, N).
+def encirclement(threat: np.ndarray, coop: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """E_c = sum over pairs {i, j} (i, j != c) of p_i p_j mil_ij (T_ci + T_cj) / 2. (R, N).
 
-    g_ci is i's share of strength against c, mil_ij the pair's mean military cooperation.
-    By the symmetry of mil this equals (1/2) sum_i g_ci T_ci sum_j mil_ij g_cj.
+    p_i is i's power relative to the average actor (``weight``, (R, N)), mil_ij the pair's mean military
+    cooperation. By the symmetry of mil this equals (1/2) sum_i p_i T_ci sum_j mil_ij p_j (i, j != c).
     """
     n = threat.shape[1]
     mil = osum(coop * MILITARY[None, None, None, :], axis=3) / MILITARY.sum()  # (R, N, N), zero diagonal
-    weight = strength_share * off_diagonal(n)  # g_ci, none toward oneself
-    reach = osum(mil[:, None, :, :] * weight[:, :, None, :], axis=3)  # [r, c, i] = sum_j mil_ij g_cj
-    return 0.5 * osum(weight * threat * reach, axis=2)
+    p = weight[:, None, :] * off_diagonal(n)  # [r, c, i] = p_i, none toward oneself
+    reach = osum(mil[:, None, :, :] * p[:, :, None, :], axis=3)  # [r, c, i] = sum_j mil_ij p_j
+    return 0.5 * osum(p * threat * reach, axis=2)
 
 
-def alignment_goal(encircled: np.ndarray, shared: np.ndarray, balancer: np.ndarray, agreement: np.ndarray,
-                   params: Params) -> np.ndarray:
-    """A*_ij = min(b_i, b_j) min(1, z^+), z = w_E (E_i + E_j)/2 + w_S S_ij - c_A (1 - a_eff ag_ij). (R, N, N).
+def alignment_goal(encircled: np.ndarray, help_against: np.ndarray, strength_share: np.ndarray,
+                   rivalry: np.ndarray, balancer: np.ndarray, agreement: np.ndarray, params: Params) -> np.ndarray:
+    """A*_ij = min(b_i, b_j) clip(z), z = (1 - r_ij) min(G_ij, G_ji) - c_A (1 - a_eff ag_ij). (R, N, N).
 
-    Piecewise linear (not saturating early), so a change in encirclement moves the goal in proportion.
-
+    G_ij = w_S M_ij + w_E E_i g_ij is what i gains from aligning with j: M_ij = sum_k T^_ik u_jk, i's threats
+    weighted by j's usefulness against each (the demand rule's help, preferences.help_against), and the
+    encirclement i feels times j's share of their joint strength. Both must gain, and rivals do not ally.
     ``agreement`` is the dyad's mean agreement over domains (treaties, partnerships, pacts).
     """
-    z = (params.weight_encirclement[:, None, None] * ((encircled[:, :, None] + encircled[:, None, :]) / 2.0)
-         + params.weight_alignment_threat[:, None, None] * shared
+    gain = (params.weight_alignment_threat[:, None, None] * help_against
+            + params.weight_encirclement[:, None, None] * (encircled[:, :, None] * strength_share))
+    z = ((1.0 - rivalry) * np.minimum(gain, np.swapaxes(gain, 1, 2))
          - params.alignment_cost[:, None, None] * (1.0 - params.agreement_effect[:, None, None] * agreement))
     both = np.minimum(balancer[:, :, None], balancer[:, None, :])
-    n = shared.shape[1]
+    n = rivalry.shape[1]
     return both * np.clip(z, 0.0, 1.0) * off_diagonal(n)
 
 
@@ -52,8 +58,12 @@ def alignment_update(align: np.ndarray, target: np.ndarray, floor: np.ndarray, p
     return np.maximum(align + params.alignment_rate[:, None, None] * (target - align), floor)
 
 
-def assertiveness_update(assertive: np.ndarray, ambition: np.ndarray, encircled: np.ndarray,
-                         params: Params) -> np.ndarray:
-    """Z_i <- Z_i + r (min(1, ambition_i + w E_i) - Z_i). (R, N)."""
-    goal = np.minimum(1.0, ambition + params.assertiveness_encirclement[:, None] * encircled)
+def assertiveness_update(assertive: np.ndarray, ambition: np.ndarray, encircled: np.ndarray, revisionism: np.ndarray,
+                         standing: np.ndarray, params: Params) -> np.ndarray:
+    """Z_i <- Z_i + r (min(1, a_i + w_E E_i + w_PT v_i Pi_i) - Z_i). (R, N).
+
+    v_i is the actor's revisionism and Pi_i its strength against its rivals (capabilities.standing):
+    a dissatisfied challenger grows more assertive as it approaches and passes parity (Organski & Kugler)."""
+    goal = np.minimum(1.0, ambition + params.assertiveness_encirclement[:, None] * encircled
+                      + params.transition_assertiveness[:, None] * (revisionism * standing))
     return assertive + params.assertiveness_rate[:, None] * (goal - assertive)

@@ -2,25 +2,33 @@
 
 A government's dovishness drifts toward its electorate's lean, pulled hawkish by
 threat; when the actor feels no threat, a dovish turn (an election) can happen at any
-quarter. Each quarter an actor whose constraints are endogenous may take the next
-loosening step (a law, a reinterpretation, an amendment) with a hazard that is zero until
-threat and fear of abandonment (self-help) pass the step's barrier, which grows with each
-step already taken, and that needs a government willing to act (Samuels 2007; Oros 2017). Steps are never undone
-here: tightening happens only by events. Draws come from the run's own stream.
+quarter (actors with ``elections`` in the world file). Each quarter an actor whose
+constraints are endogenous may take the next loosening step (a law, a reinterpretation,
+an amendment, a partnership policy) with a hazard that is zero until the pressure for it
+passes the step's barrier, which grows with each step already taken. The pressure comes
+from what the literature names (Samuels 2007; Oros 2017; Hughes 2015): threat, fear of
+abandonment (self-help), and demand that presses against the legal limit, whether the
+actor's own (a crisis that exposes the constraint, such as the Gulf War or 9/11) or a
+partner's (an ally's demand for burden-sharing; partners' contributions to NATO's
+operations). The step needs a government willing to act (hawkish) and members who agree
+(consensus). Steps are never undone here, and never go past the actor's ``constitution_cap``
+(a counterfactual holds a step back by lowering it): tightening happens only by events.
+Draws come from the run's own stream.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from model.rules.ordered import max_partner, osum
 from model.spec.parameters import Params
 
 
 def orientation(dovish: np.ndarray, lean: np.ndarray, threat_level: np.ndarray, draw: np.ndarray,
-                endogenous: np.ndarray, params: Params) -> np.ndarray:
+                elections: np.ndarray, params: Params) -> np.ndarray:
     """delta <- delta + r (clip(lean - w tau) - delta), then up by J with hazard h (1 - tau/tau_calm)^+. (R, N).
 
-    Only actors whose constraints are endogenous have this domestic politics; for the others
+    Only actors with an electorate (``elections``) have this domestic politics; for the others
     dovishness is a driver that only events change.
     """
     goal = np.clip(lean - params.orientation_threat[:, None] * threat_level, 0.0, 1.0)
@@ -28,24 +36,36 @@ def orientation(dovish: np.ndarray, lean: np.ndarray, threat_level: np.ndarray, 
     calm = np.maximum(0.0, 1.0 - threat_level / params.calm_threshold[:, None])
     turn = draw < params.dovish_turn_rate[:, None] * calm
     turned = np.where(turn, np.minimum(1.0, moved + params.dovish_jump[:, None]), moved)
-    return np.where(endogenous[None, :], turned, dovish)
+    return np.where(elections[None, :], turned, dovish)
 
 
-def reform_hazard(threat_level: np.ndarray, fear: np.ndarray, dovish: np.ndarray, state_index: np.ndarray,
-                  params: Params) -> np.ndarray:
-    """h = rate clip(w_T tau + w_A Ab - b (s + 1), 0, 1) (1 - delta): the chance of the next loosening step. (R, N).
+def legal_pressure(want: np.ndarray, ceiling: np.ndarray) -> np.ndarray:
+    """P_i = max_j (1/D) sum_d (max(W_ijd, W_jid) - K_ijd)^+: demand for cooperation, the actor's own or its
+    partner's, beyond what its legal limit allows toward the most pressing partner. (R, N, N, D) -> (R, N)."""
+    wanted = np.maximum(want, np.swapaxes(want, 1, 2))
+    beyond = osum(np.maximum(wanted - ceiling, 0.0), axis=3) / want.shape[3]  # (R, N, N)
+    return max_partner(beyond)
 
-    A threshold model: no step is taken while threat and fear of abandonment stay below the
-    step's barrier (which grows with each step already taken); above it the hazard rises
-    linearly to ``reform_rate``. Clipping is exact, so the two engines agree to the last bit.
+
+def reform_hazard(threat_level: np.ndarray, fear: np.ndarray, pressure: np.ndarray, dovish: np.ndarray,
+                  consensus: np.ndarray, state_index: np.ndarray, params: Params) -> np.ndarray:
+    """h = rate clip(chi (b_T tau + b_A Ab + b_P P) - b (s + 1), 0, 1) (1 - delta): the chance of the next
+    loosening step. (R, N).
+
+    A threshold model: no step is taken while the pressure, counted as far as the members agree (chi, the
+    effective consensus: 1 for a state, NATO's out-of-area consensus for NATO), stays below the step's
+    barrier (which grows with each step already taken); above it the hazard rises linearly to
+    ``reform_rate``, damped by a dovish government. Clipping is exact, so the engines agree to the bit.
     """
-    z = (params.reform_threat[:, None] * threat_level + params.reform_abandonment[:, None] * fear
-         - params.reform_barrier[:, None] * (state_index + 1.0))
+    drive = (params.reform_threat[:, None] * threat_level + params.reform_abandonment[:, None] * fear
+             + params.reform_pressure[:, None] * pressure)
+    z = consensus * drive - params.reform_barrier[:, None] * (state_index + 1.0)
     return params.reform_rate[:, None] * np.clip(z, 0.0, 1.0) * (1.0 - dovish)
 
 
 def reform(state_index: np.ndarray, hazard: np.ndarray, draw: np.ndarray, endogenous: np.ndarray,
-           last: np.ndarray) -> np.ndarray:
-    """The next constraint state: one step looser where the draw falls under the hazard (and a step is left)."""
-    step = (draw < hazard) & endogenous[None, :] & (state_index < last[None, :])
+           last: np.ndarray, cap: np.ndarray) -> np.ndarray:
+    """The next constraint state: one step looser where the draw falls under the hazard (and a step is left
+    below both the loosest state and the actor's cap)."""
+    step = (draw < hazard) & endogenous[None, :] & (state_index < np.minimum(last[None, :], cap))
     return state_index + step.astype(state_index.dtype)

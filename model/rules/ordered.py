@@ -49,3 +49,12 @@ def sum_over_others(x: np.ndarray) -> np.ndarray:
     for k in range(n):
         acc += x[..., k] * ((i != k) & (j != k))
     return acc
+
+
+def max_partner(x: np.ndarray) -> np.ndarray:
+    """max over j != i of x[..., i, j] (0 with no partner); every caller passes x >= 0, so masking is exact."""
+    n = x.shape[-1]
+    acc = np.zeros(x.shape[:-1])
+    for j in range(n):
+        acc = np.maximum(acc, x[..., j] * (np.arange(n) != j))
+    return acc

@@ -22,11 +22,6 @@ from model.spec.domains import COST, MILITARY, RELEVANCE
 from model.spec.parameters import Params
 
 
-def shared_threat(threat: np.ndarray) -> np.ndarray:
-    """S_ij = max over third parties k of min(T_ik, T_jk): the threat two actors share. (R, N, N)."""
-    return max_over_others(np.minimum(threat[:, :, None, :], threat[:, None, :, :]))
-
-
 def help_against(threat: np.ndarray, usefulness: np.ndarray, proximity: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """What partner j offers against i's threats: (M_ij, M^reach_ij), sums over third parties k of
     T^_ik u_jk and of T^_ik u_jk reach_jk; ``usefulness[r, j, k]`` = u_jk is j's share of strength
@@ -47,8 +42,9 @@ def hub(alliance: np.ndarray, engagement: np.ndarray) -> np.ndarray:
 
 
 def shared_values(democracy: np.ndarray) -> np.ndarray:
-    """V_ij = 1 - |v_i - v_j|: how alike two actors' democratic values are. (R, N) -> (R, N, N)."""
-    return 1.0 - np.abs(democracy[:, :, None] - democracy[:, None, :])
+    """V_ij = v_i v_j: shared *democratic* values, high only when both are democracies (two autocracies are
+    alike but share no democratic values). (R, N) -> (R, N, N)."""
+    return democracy[:, :, None] * democracy[:, None, :]
 
 
 def affinity(democracy: np.ndarray, trust: np.ndarray, alliance: np.ndarray, engagement: np.ndarray,
@@ -75,8 +71,9 @@ def desired(help_any: np.ndarray, help_reach: np.ndarray, levels: np.ndarray, af
             params: Params) -> np.ndarray:
     """Desired cooperation of every actor with every partner: (R, N, N, D) in [0, 1).
 
-    y = (threat drive + transnational drive) (1 + Af)^+ + pull - w_R T_ij - m_d Dr - cost_d (1 - a_eff ag).
-    The threat drive is (0.3 + 0.7 m_d) w_T ((1 - m_d) M + m_d M^reach): military domains need reach.
+    y = (threat drive + transnational drive) (1 + Af)^+ + u_d pull - w_R T_ij - m_d Dr - cost_d (1 - a_eff ag),
+    u_d = 0.3 + 0.7 m_d. The threat drive is u_d w_T ((1 - m_d) M + m_d M^reach): military domains need reach;
+    the alliance pull (commitment, hedging) is an alliance's reason, so it too weighs most where m_d is high.
     ``affinity`` (values, trust, hub) amplifies a reason to cooperate but is none by itself (the
     multiplier 1 + affinity is kept at or above 0); ``pull``
     (alliance commitment, hedging) and ``fear`` (entrapment, backlash: :func:`dread`) are weighted (R, N, N)
@@ -94,7 +91,8 @@ def desired(help_any: np.ndarray, help_reach: np.ndarray, levels: np.ndarray, af
     trans = np.repeat((params.weight_transnational[:, None] * transnational_pull(levels)).T, n * n, axis=1)
     rival = params.weight_partner_threat[:, None, None] * partner_threat  # one does not arm a rival
     y = (urge * (1.0 - m) * near + urge * m * reach + trans) * np.maximum(0.0, 1.0 + affinity).reshape(flat)
-    y += (pull - rival).reshape(flat)
+    y += urge * pull.reshape(flat)  # alliance reasons weigh as threats do: most in the military domains
+    y -= rival.reshape(flat)
     y -= m * fear.reshape(flat)
     cost = np.repeat((params.cost_scale[:, None] * COST[None, :]).T, n * n, axis=1)  # (D, R*N*N)
     relief = 1.0 - np.repeat(params.agreement_effect, n * n)[None, :] * np.moveaxis(agreement, -1, 0).reshape(

@@ -2,11 +2,15 @@
 
 Actor i's target threat from j is j's hostile intent toward i (rivalry, read through
 j's assertiveness and that of j's aligned partners) times j's capability against i:
-j's share of the pair's strength (rising as a challenger approaches and passes i),
-j's reach to i (proximity or a border) and j's offensive capability. Perceptions move
-a share of the way to the target each quarter, plus a shock. The threat from k
-extends to k's aligned partners ("indivisible security"). Transnational threats are
-world-level levels that shocks raise and that fade back to a baseline.
+j's strength relative to i's (a ratio with no cap, so a challenger that approaches and
+passes i keeps becoming more threatening: power transition), j's reach to i (proximity
+or a border) and j's offensive capability as others see it (a legally restrained
+actor's capability is discounted; loosening the restraint removes the discount: the
+security dilemma). Perceptions move a share of the way to the target each quarter,
+plus a shock that is mean-zero on the logit scale (so no threat arises from noise).
+The threat from k extends to k's aligned partners ("indivisible security").
+Transnational threats are world-level levels that shocks raise and that fade back to a
+baseline.
 """
 
 from __future__ import annotations
@@ -24,12 +28,20 @@ def intent(rivalry: np.ndarray, assertive: np.ndarray, align: np.ndarray, params
     return rivalry * (floor + (1.0 - floor) * seen[:, None, :])
 
 
-def target(hostile: np.ndarray, strength_share: np.ndarray, proximity: np.ndarray, offense: np.ndarray,
+def seen_offense(offense: np.ndarray, latitude: np.ndarray, params: Params) -> np.ndarray:
+    """o~_j = o_j (1 - w_L (1 - lambda_j)): offense as others read it; lambda_j is the military latitude j's
+    legal state allows (1 for an unconstrained actor). (R, N)."""
+    return offense * (1.0 - params.legal_reassurance[:, None] * (1.0 - latitude))
+
+
+def target(hostile: np.ndarray, strength: np.ndarray, proximity: np.ndarray, offense: np.ndarray,
            params: Params) -> np.ndarray:
-    """T*_ij = min(1, I_ij (w_p g_ij + w_x reach_ij + w_o o_j) / (w_p + w_x + w_o)). (R, N, N)."""
+    """T*_ij = min(1, I_ij (w_p S_j/S_i + w_x reach_ij + w_o o~_j) / (w_p + w_x + w_o)). (R, N, N).
+
+    ``strength`` is every actor's side S (R, N); the ratio S_j / S_i has no cap (power transition)."""
     wp, wx, wo = params.weight_power, params.weight_proximity, params.weight_offense
     total = wp + wx + wo
-    capability = ((wp / total)[:, None, None] * strength_share
+    capability = ((wp / total)[:, None, None] * (strength[:, None, :] / strength[:, :, None])
                   + (wx / total)[:, None, None] * proximity[None, :, :]
                   + (wo / total)[:, None, None] * offense[:, None, :])
     return np.minimum(1.0, hostile * capability)
@@ -37,9 +49,13 @@ def target(hostile: np.ndarray, strength_share: np.ndarray, proximity: np.ndarra
 
 def update(threat: np.ndarray, goal: np.ndarray, noise: np.ndarray, params: Params,
            self_mask: np.ndarray) -> np.ndarray:
-    """T <- clip(T + mu (T* - T) + sigma eps, 0, 1), zero toward oneself. (R, N, N)."""
+    """T <- clip(T' + sigma eps T'(1 - T')), T' = T + mu (T* - T); zero toward oneself. (R, N, N).
+
+    The shock is mean-zero and scaled by T'(1 - T'), the slope of the logistic: noise on the logit
+    scale to first order, so it neither creates a threat where there is none nor pushes one past 1
+    (the clip guards only against shocks beyond 1/sigma standard deviations)."""
     moved = threat + params.threat_memory[:, None, None] * (goal - threat)
-    shocked = moved + params.threat_noise[:, None, None] * noise
+    shocked = moved + params.threat_noise[:, None, None] * noise * (moved * (1.0 - moved))
     return np.clip(shocked, 0.0, 1.0) * self_mask
 
 

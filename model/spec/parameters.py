@@ -39,16 +39,21 @@ REGISTRY: dict[str, Parameter] = {
         # threat perception (model/rules/threat.py)
         _P("threat_memory", "1/quarter", 0.25, 0.02, 0.5,
            "share of the gap to the target threat closed each quarter", "threat"),
-        _P("threat_noise", "threat units (sd/quarter)", 0.02, 0.0, 0.1,
-           "standard deviation of the quarterly shock to each perceived threat", "threat"),
+        _P("threat_noise", "logit sd/quarter", 0.1, 0.0, 0.5,
+           "standard deviation of the quarterly shock to each perceived threat, on the logit scale (mean zero)",
+           "threat"),
         _P("weight_power", "weight", 0.4, 0.05, 1.0,
-           "weight of the other's relative (bloc) power in the threat target (power transition)", "threat"),
+           "weight of the other's strength relative to one's own (no cap: power transition) in the threat target",
+           "threat"),
         _P("weight_proximity", "weight", 0.3, 0.05, 1.0,
            "weight of reach (proximity, land or sea borders) in the threat target", "threat"),
         _P("weight_offense", "weight", 0.3, 0.05, 1.0,
            "weight of the other's offensive capability in the threat target", "threat"),
         _P("intent_floor", "share", 0.015, 0.0, 1.0,
            "share of a rivalry read as hostile intent even when the rival is not assertive", "threat"),
+        _P("legal_reassurance", "share", 0.6, 0.0, 1.0,
+           "share of a legally restrained actor's offensive capability others discount (loosening the restraint "
+           "removes the discount: the security dilemma both ways)", "threat"),
         _P("bloc_power_weight", "share", 0.49, 0.0, 1.0,
            "how much an aligned partner's power adds to an actor's side", "capabilities"),
         _P("exposure_weight", "share", 0.5, 0.0, 1.0,
@@ -59,7 +64,7 @@ REGISTRY: dict[str, Parameter] = {
            "tomorrow')", "threat"),
         _P("linkage", "share", 0.79, 0.0, 1.0,
            "how much the threat from an actor extends to its aligned partners ('indivisible security')", "threat"),
-        _P("transnational_decay", "1/quarter", 0.013, 0.01, 0.3,
+        _P("transnational_decay", "1/quarter", 0.06, 0.02, 0.3,
            "share of a transnational shock (terrorism, piracy, cyber, disasters) fading each quarter", "threat"),
         _P("transnational_baseline", "level", 0.1, 0.0, 0.5,
            "level transnational threats return to without shocks", "threat"),
@@ -114,6 +119,9 @@ REGISTRY: dict[str, Parameter] = {
            "reform pressure per unit of threat level (the hazard is zero below a step's barrier)", "domestic"),
         _P("reform_abandonment", "pressure/fear", 9.37, 0.0, 40.0,
            "reform pressure per unit of fear of abandonment (self-help)", "domestic"),
+        _P("reform_pressure", "pressure/demand", 10.0, 0.0, 40.0,
+           "reform pressure per unit of demand beyond the legal limit (a crisis exposing the constraint, an ally's "
+           "demand for burden-sharing, partners' contributions)", "domestic"),
         _P("reform_barrier", "pressure/step", 4.43, 0.0, 10.0,
            "pressure a loosening step needs, per step (an amendment, the fourth step, needs four times the first's)",
            "domestic"),
@@ -127,7 +135,7 @@ REGISTRY: dict[str, Parameter] = {
         _P("institution_rate", "1/quarter", 0.15, 0.0, 0.5,
            "share of the gap between cooperation (or alignment) and its institutional floor the floor closes "
            "per quarter", "institutions"),
-        _P("institution_erosion", "1/quarter", 0.17, 0.0, 0.2,
+        _P("institution_erosion", "1/quarter", 0.01, 0.0, 0.05,
            "share of the gap to what the sides want that an unused institutional floor loses per quarter",
            "institutions"),
         # counterbalancing (model/rules/counterbalancing.py)
@@ -143,6 +151,9 @@ REGISTRY: dict[str, Parameter] = {
            "share of the gap to target assertiveness closed per quarter", "counterbalancing"),
         _P("assertiveness_encirclement", "share", 0.5, 0.0, 2.0,
            "rise of assertiveness per unit of perceived encirclement", "counterbalancing"),
+        _P("transition_assertiveness", "share", 0.5, 0.0, 2.0,
+           "rise of a revisionist's assertiveness per unit of its strength share against its rivals (power "
+           "transition)", "counterbalancing"),
     ]
 }
 NAMES: tuple[str, ...] = tuple(REGISTRY)
@@ -167,6 +178,7 @@ class Params:
     weight_proximity: np.ndarray
     weight_offense: np.ndarray
     intent_floor: np.ndarray
+    legal_reassurance: np.ndarray
     bloc_power_weight: np.ndarray
     exposure_weight: np.ndarray
     demonstration: np.ndarray
@@ -195,6 +207,7 @@ class Params:
     reform_rate: np.ndarray
     reform_threat: np.ndarray
     reform_abandonment: np.ndarray
+    reform_pressure: np.ndarray
     reform_barrier: np.ndarray
     build_rate: np.ndarray
     decay_rate: np.ndarray
@@ -207,6 +220,7 @@ class Params:
     alignment_cost: np.ndarray
     assertiveness_rate: np.ndarray
     assertiveness_encirclement: np.ndarray
+    transition_assertiveness: np.ndarray
 
     @classmethod
     def stack(cls, rows: list[dict[str, float]]) -> Params:

@@ -127,6 +127,9 @@ VARIABLES: dict[str, Variable] = {
            "the actor's legal constraint state (Japan: Article 9 interpretation; NATO: partnership policy), "
            "by name", "domestic (reform hazard, actors with endogenous constraints); events",
            integer=True, recorded=True),
+        _V("constitution_cap", (ACTOR,), DRIVER, 0.0, 99.0, "state",
+           "the loosest constraint state the reform hazard may reach, by name (a counterfactual holds a step back "
+           "by lowering it; it never undoes a step)", "events", integer=True),
         # ------------------------------------------------------------------ drivers: what scenario events move
         _V("power", (ACTOR,), DRIVER, 0.0, 100.0, "US 1990 = 1",
            "aggregate power, relative to the United States in 1990 (no cap: relative power matters)",
@@ -151,8 +154,11 @@ VARIABLES: dict[str, Variable] = {
         _V("consensus", (ACTOR,), DRIVER, 0.0, 1.0, "share",
            "members' baseline consensus for out-of-area cooperation (threat raises it; members can block)",
            "events", world_default=1.0),
-        _V("democracy", (ACTOR,), DRIVER, 0.0, 1.0, "level", "democratic values score (shared values drive "
-           "cooperation)", "events", world_default=0.5),
+        _V("democracy", (ACTOR,), DRIVER, 0.0, 1.0, "level", "democratic values score (shared democratic values "
+           "drive cooperation)", "events", world_default=0.5),
+        _V("revisionism", (ACTOR,), DRIVER, 0.0, 1.0, "share",
+           "dissatisfaction with the status quo (Organski): how far a rise in relative power against its rivals "
+           "turns into assertiveness", "events", world_default=0.0),
         _V("transnational", (CHANNEL,), DRIVER, 0.0, 1.0, "level",
            "transnational threat level of the channel (terrorism, piracy, cyber, disasters), the same for all",
            "threat (shocks fade to the baseline); events", start="param:transnational_baseline", recorded=True),

@@ -51,6 +51,8 @@ class World:
     states: tuple[tuple[str, ...], ...]  # constraint state names per actor
     state0: np.ndarray  # (N,) initial constraint state index
     endogenous: np.ndarray  # (N,) bool: the constraint state moves by the reform hazard (model/rules/domestic.py)
+    elections: np.ndarray  # (N,) bool: the government's orientation drifts and turns (an electorate; domestic.py)
+    allies: np.ndarray  # (N,) share of the legal constraint lifted toward treaty allies (model/rules/constraints.py)
     last_state: np.ndarray  # (N,) index of the loosest constraint state
     agent_classes: tuple[str, ...]  # per actor; "" = the standard actor
     indices: dict[str, dict] = field(default_factory=dict)
@@ -66,7 +68,8 @@ class World:
     def initial(self, variable: str) -> np.ndarray:
         """The world file's value of a registry variable (no run axis), where a run's state starts."""
         starts = {"cooperation": self.cooperation0, "floor": self.floor0, "agreement": self.agreement0,
-                  "alignment": self.alignment0, "rivalry": self.rivalry, "constitution": self.state0}
+                  "alignment": self.alignment0, "rivalry": self.rivalry, "constitution": self.state0,
+                  "constitution_cap": self.last_state}
         return starts[variable] if variable in starts else self.attributes[variable]
 
 
@@ -124,6 +127,8 @@ class _Actors:
     states: list[tuple[str, ...]] = field(default_factory=list)
     state0: list[int] = field(default_factory=list)
     moves: list[bool] = field(default_factory=list)
+    elections: list[bool] = field(default_factory=list)
+    allies: list[float] = field(default_factory=list)
     classes: list[str] = field(default_factory=list)
 
 
@@ -135,8 +140,10 @@ def _constraints(a: Located, file: str, where: str, out: _Actors) -> None:
         out.states.append(("unconstrained",))
         out.state0.append(0)
         out.moves.append(False)
+        out.elections.append(False)
+        out.allies.append(1.0)
         return
-    F.check_keys(cons, file, {"initial", "states", "endogenous"}, required=("initial", "states"),
+    F.check_keys(cons, file, {"initial", "states", "endogenous", "elections", "allies"}, required=("initial", "states"),
                  where=where + "constraints.")
     st = F.mapping(cons, "states", file, where + "constraints.", required=True)
     if not st:
@@ -147,6 +154,8 @@ def _constraints(a: Located, file: str, where: str, out: _Actors) -> None:
     out.states.append(names_s)
     out.state0.append(names_s.index(F.text(cons, "initial", file, where + "constraints.", choices=names_s)))
     out.moves.append(F.flag(cons, "endogenous", file, where + "constraints.", default=False))
+    out.elections.append(F.flag(cons, "elections", file, where + "constraints.", default=out.moves[-1]))
+    out.allies.append(F.number(cons, "allies", file, where + "constraints.", 0.0, 1.0, default=1.0))
 
 
 def _actor(a: Located, file: str, out: _Actors) -> None:
@@ -293,7 +302,8 @@ def load_world(path: str | Path) -> World:
         rivalry=rel.rivalry, alliance=rel.alliance, cooperation0=np.maximum(rel.cooperation, rel.floor),
         floor0=rel.floor, agreement0=rel.agreement, alignment0=rel.alignment, ceilings=_ceilings(act.tables),
         states=tuple(act.states), state0=np.array(act.state0, dtype=np.int64),
-        endogenous=np.array(act.moves, dtype=bool), last_state=np.array([len(x) - 1 for x in act.states],
+        endogenous=np.array(act.moves, dtype=bool), elections=np.array(act.elections, dtype=bool),
+        allies=np.array(act.allies), last_state=np.array([len(x) - 1 for x in act.states],
                                                                          dtype=np.int64),
         agent_classes=tuple(act.classes), indices=_indices(doc, file, act.names),
         digest=hashlib.sha256(path.read_bytes()).hexdigest(),
