@@ -40,7 +40,10 @@ def test_response(runs, case):
 
 
 def test_civilian_aid_continues_through_the_dpj_turn(runs):
-    """Seed lines 45, 47: the DPJ years cut military cooperation proportionally more than humanitarian aid."""
+    """Or-Rashid 2024, §Introduction: the DPJ years cut military cooperation proportionally more than humanitarian aid.
+
+    The DPJ ended the refuelling mission but chose "to continue providing support to civilians".
+    """
     ja, na = runs.world.index("Japan"), runs.world.index("NATO")
     dates = runs.start + runs.t.quarters / 4.0
     w = (dates >= 2010) & (dates <= 2012.75)

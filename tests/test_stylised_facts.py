@@ -1,9 +1,10 @@
-"""The seed's stylised facts, as factual-minus-counterfactual or scenario-minus-factual differences.
+"""The article's stylised facts (Or-Rashid 2024), as factual-minus-counterfactual or scenario-minus-factual
+differences.
 
 Runs are paired by identity (common random numbers), so each difference is measured
 against the same shocks; a fact holds when the 99.7 % t interval of the mean paired
 difference lies on the stated side of zero (model/spec/pairing.py). The response table of the
-what-if scenarios is tests/test_responses.py; these are the seed's claims domain by domain.
+what-if scenarios is tests/test_responses.py; these are the article's claims domain by domain.
 """
 
 import numpy as np
@@ -40,7 +41,11 @@ def _holds(diff, sign):
 
 
 def test_reinterpretation_raises_each_military_domain_after_2014(fact):
-    """Seed line 211: the 2014 decision widens what Japan can do with NATO in the military domains."""
+    """The 2014 decision widens what Japan can do with NATO in the military domains.
+
+    Or-Rashid 2024, §NATO Ambiguity anticipates a reinterpretation toward collective self-defence that would
+    "foster closer collaboration with NATO" (the article does not report the 2014 decision itself).
+    """
     sc, f = fact
     _, cf = _run("no_reinterpretation")
     ja, na = sc.world.index("Japan"), sc.world.index("NATO")
@@ -55,7 +60,11 @@ def test_reinterpretation_raises_each_military_domain_after_2014(fact):
 
 
 def test_dpj_turn_lowers_each_military_domain_while_it_governs(fact):
-    """Seed line 45: the DPJ's literal reading of the constitution (2009-12)."""
+    """Or-Rashid 2024, §Introduction: the DPJ's literal reading of the constitution (2009-12).
+
+    The same section has the MSDF's anti-piracy mission off Somalia carry on under the DPJ: the
+    counter-terrorism/maritime part of this test is the model's claim, not the article's.
+    """
     sc, f = fact
     _, cf = _run("no_dpj_turn")
     ja, na = sc.world.index("Japan"), sc.world.index("NATO")
@@ -68,7 +77,11 @@ def test_dpj_turn_lowers_each_military_domain_while_it_governs(fact):
 
 
 def test_sco_counterbalancing_raises_japan_and_nato_threat_perceptions(fact):
-    """Seed line 205: a retaliatory alliance of China and Russia raises Japan's and NATO's threat perceptions."""
+    """A retaliatory alliance of China and Russia raises Japan's and NATO's threat perceptions.
+
+    Or-Rashid 2024, §NATO Ambiguity has the retaliatory alliance; that it raises Japan's and NATO's threat
+    perceptions is the model's mechanism (linkage, demonstration, bloc power), not the article's words.
+    """
     sc, f = fact
     _, t = _run("sco_counterbalancing")
     w = _window(sc, 2027.0, 2040.0)

@@ -2,16 +2,39 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from experiments.analysis import event_table
 from experiments.cli.command import Command
 from model.spec.parameters import REGISTRY
+from model.spec.paths import ROOT
 from model.spec.scenario import load_scenario, shipped
 
 
 def _scenarios(args) -> int:
+    if args.events:
+        print(event_table.markdown(load_scenario(args.events)), end="")
+        return 0
+    if args.update_docs is not None:
+        docs = [(d, Path(d)) for d in args.update_docs] or [(d, ROOT / d) for d in event_table.DOCUMENTS]
+        for name, path in docs:
+            changed = event_table.update_file(path)
+            print(f"{name}: " + (f"regenerated the events of {', '.join(changed)}" if changed else "up to date"))
+        return 0
     for p in shipped():
         s = load_scenario(p)
         print(f"{p.stem:28s} {s.description}")
     return 0
+
+
+def _configure_scenarios(p) -> None:
+    what = p.add_mutually_exclusive_group()
+    what.add_argument("--events", metavar="SCENARIO",
+                      help="print the events of a scenario (name or file, inherited events included) as the "
+                           "markdown table the docs use")
+    what.add_argument("--update-docs", nargs="*", metavar="FILE",
+                      help="regenerate the event tables marked <!-- events:NAME --> ... <!-- /events --> in FILE "
+                           "(default: docs/scenarios.md) from the scenario files")
 
 
 def _validate(args) -> int:
@@ -33,7 +56,8 @@ def _params(args) -> int:
     return 0
 
 
-SCENARIOS = Command("scenarios", "list the shipped scenarios with one-line descriptions", lambda p: None, _scenarios)
+SCENARIOS = Command("scenarios", "list the shipped scenarios with one-line descriptions (or one scenario's events)",
+                    _configure_scenarios, _scenarios)
 VALIDATE = Command("validate", "check a scenario file (and everything it extends) without running it",
                    lambda p: p.add_argument("file", help="scenario YAML file or shipped scenario name"), _validate)
 PARAMS = Command("params", "list the parameter registry (name, unit, default, range, meaning)", lambda p: None,

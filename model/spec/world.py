@@ -2,7 +2,8 @@
 
 A world is plain data (arrays indexed by actor); both the Mesa model and the batch
 kernel build their initial state from it. Users add actors (South Korea, Australia
-...) by editing a world file, never code.
+...) by editing a world file, never code. A world may ``extends:`` another and list
+only what it adds or changes (:func:`load_world`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from model.spec.errors import InputError, did_you_mean
 from model.spec.paths import WORLDS_DIR
 from model.spec.policies import POLICIES
 from model.spec.variables import VARIABLES, WORLD_ATTRIBUTES
-from model.spec.yamlio import Located, load_mapping
+from model.spec.yamlio import Located, LocatedList, load_mapping
 
 # Actor attributes a world file gives (drivers of the variable registry): name -> (low, high, meaning).
 ACTOR_ATTRIBUTES: dict[str, tuple[float, float, str]] = {
@@ -280,11 +281,138 @@ def _ceilings(tables: list[np.ndarray]) -> np.ndarray:
     return ceil
 
 
+MAX_EXTENDS = 20  # the longest chain of worlds extending one another
+
+
+def _world_chain(path: Path) -> list[tuple[Path, Located]]:
+    """The ``extends`` chain from the root world down to ``path``.
+
+    Each file's keys are checked as it is read. A cycle, a chain longer than
+    ``MAX_EXTENDS`` and a missing parent are errors of the file whose ``extends`` says so.
+    """
+    chain: list[tuple[Path, Located]] = []
+    seen: list[Path] = []
+    current, referrer, line, ref = path, None, None, ""
+    while True:
+        resolved = current.resolve()
+        if resolved in seen:
+            names = " -> ".join(p.stem for p in seen + [resolved])
+            raise InputError(str(referrer), line, "extends", f"cyclic extends: {names}")
+        if referrer is not None and not current.is_file():
+            known = sorted(p.stem for p in WORLDS_DIR.glob("*.yaml"))
+            raise InputError(str(referrer), line, "extends",
+                             f"no such world '{ref}'{did_you_mean(Path(ref).stem, known)}; shipped: {', '.join(known)}")
+        if len(seen) >= MAX_EXTENDS:
+            raise InputError(str(referrer), line, "extends", f"extends chain longer than {MAX_EXTENDS} files")
+        seen.append(resolved)
+        doc = load_mapping(current, "world file")
+        F.check_keys(doc, str(current), _WORLD_KEYS | {"extends"}, required=() if "extends" in doc else ("actors",))
+        chain.append((current, doc))
+        if "extends" not in doc:
+            break
+        ref = F.text(doc, "extends", str(current))
+        referrer, line = current, doc.line_of("extends")
+        current = world_path(ref, current.parent)
+    chain.reverse()
+    return chain
+
+
+def _over(old: Located | None, new: Located) -> Located:
+    """``new``'s keys over ``old``'s; each key keeps the line it has in its own file, the whole ``new``'s line."""
+    out = Located({**(old or {}), **new})
+    out.line, out.lines = new.line, {**(old.lines if old is not None else {}), **new.lines}
+    return out
+
+
+def _located_list(items: list[Located], line: int) -> LocatedList:
+    out = LocatedList(items)
+    out.line, out.lines = line, [item.line for item in items]
+    return out
+
+
+@dataclass
+class _Merged:
+    """A chain of world files merged entry by entry, parents first."""
+
+    top: Located = field(default_factory=Located)
+    actors: dict[str, Located] = field(default_factory=dict)  # name -> entry, in the order of first appearance
+    relations: dict[frozenset, Located] = field(default_factory=dict)  # pair of names -> entry
+    indices: Located | None = None  # name -> index, a child's index replacing its parent's of that name
+
+
+def _merge_actors(doc: Located, file: str, m: _Merged) -> None:
+    """New actors are appended; an entry naming an existing actor overrides the keys it gives."""
+    items = F.sequence(doc, "actors", file)
+    here: set[str] = set()
+    for i in range(len(items)):
+        a = F.item_mapping(items, i, file, "actors")
+        F.check_keys(a, file, _ACTOR_KEYS, required=("name",), where="actors.")
+        name = F.text(a, "name", file, "actors.")
+        if name in here:
+            raise InputError(file, a.line_of("name"), "actors.name", f"duplicate actor '{name}'")
+        here.add(name)
+        entry = _over(m.actors.get(name), a)
+        _actor(entry, file, _Actors())  # the parents' keys passed in their files: what fails here is this file's
+        m.actors[name] = entry
+
+
+def _merge_relations(doc: Located, file: str, m: _Merged) -> None:
+    """New pairs are appended; an entry for an existing pair overrides the keys it gives."""
+    items = F.sequence(doc, "relations", file)
+    names = list(m.actors)
+    here: dict[frozenset, int] = {}
+    for r in range(len(items)):
+        item = F.item_mapping(items, r, file, "relations")
+        F.check_keys(item, file, _RELATION_KEYS, required=("between",), where="relations.")
+        i, j = _pair(item, file, names)
+        pair = frozenset((names[i], names[j]))
+        if pair in here:
+            raise InputError(file, item.line_of("between"), "relations.between",
+                             f"{names[i]}–{names[j]} is already listed at line {here[pair]}; give each pair once")
+        here[pair] = item.line_of("between")
+        entry = _over(m.relations.get(pair), item)
+        one = Located({"relations": _located_list([entry], entry.line)})
+        one.line, one.lines = doc.line, {"relations": entry.line}
+        _relations(one, file, names)  # checks this file's values (with the inherited ones they override)
+        m.relations[pair] = entry
+
+
+def _merge(chain: list[tuple[Path, Located]]) -> Located:
+    """One world document from a chain of files (root first), each file's entries checked in that file.
+
+    ``name`` is the last file's (default: its stem); ``description`` and ``proximity_scale_km``
+    the last that gives them; actors, relations (by pair) and indices (by name) merge as
+    :func:`_merge_actors` and :func:`_merge_relations` say.
+    """
+    m = _Merged()
+    for p, doc in chain:
+        file = str(p)
+        F.text(doc, "name", file, default="")
+        F.text(doc, "description", file, default="")
+        F.number(doc, "proximity_scale_km", file, low=100.0, high=40000.0, default=5000.0)
+        m.top.update({key: doc[key] for key in ("description", "proximity_scale_km") if key in doc})
+        _merge_actors(doc, file, m)
+        _merge_relations(doc, file, m)
+        _indices(doc, file, list(m.actors))  # an index must name actors of the world as merged so far
+        m.indices = _over(m.indices, F.mapping(doc, "indices", file))
+    last_file, last = chain[-1]
+    out = Located({**m.top, "name": last.get("name", last_file.stem),
+                   "actors": _located_list(list(m.actors.values()), last.line_of("actors")),
+                   "relations": _located_list(list(m.relations.values()), last.line_of("relations")),
+                   "indices": m.indices})
+    out.line, out.lines = last.line, {k: last.line_of(k) for k in out}
+    return out
+
+
 def load_world(path: str | Path) -> World:
-    """Read and validate a world file."""
+    """Read and validate a world file, and the worlds it ``extends`` (its digest covers every file of the chain)."""
     path = Path(path)
     file = str(path)
-    doc = load_mapping(path, "world file")
+    chain = _world_chain(path)
+    doc = chain[0][1] if len(chain) == 1 else _merge(chain)
+    digest = hashlib.sha256()
+    for p, _ in chain:
+        digest.update(p.read_bytes())
     F.check_keys(doc, file, _WORLD_KEYS, required=("actors",))
     scale = F.number(doc, "proximity_scale_km", file, low=100.0, high=40000.0, default=5000.0)
     actors_doc = F.sequence(doc, "actors", file)
@@ -306,5 +434,5 @@ def load_world(path: str | Path) -> World:
         allies=np.array(act.allies), last_state=np.array([len(x) - 1 for x in act.states],
                                                                          dtype=np.int64),
         agent_classes=tuple(act.classes), indices=_indices(doc, file, act.names),
-        digest=hashlib.sha256(path.read_bytes()).hexdigest(),
+        digest=digest.hexdigest(),
     )
