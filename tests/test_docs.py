@@ -27,6 +27,7 @@ import pytest
 from experiments.analysis import event_table
 from experiments.cli.main import main
 from model.spec.paths import ROOT
+from model.spec.scenario import load_scenario
 
 DOCUMENTS = sorted([ROOT / "README.md", *(ROOT / "docs").glob("*.md"), *(ROOT / "data").glob("*.md")])
 REPO_ROOTS = ("model", "experiments", "scenarios", "data", "docs", "tests", "benchmarks")
@@ -195,9 +196,10 @@ def test_events_prints_a_scenario_s_events_as_a_markdown_table(capsys):
     assert main(["scenarios", "--events", "taiwan_crisis"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "| date | id | quantity | change | label | source |"
-    assert len(lines) == 2 + 64  # the factual run's 58 events and the crisis's 6
+    assert len(lines) == 2 + len(load_scenario("taiwan_crisis").events)  # the factual run's and the crisis's
     assert "| 2027.0 | `taiwan_crisis` | `China.ambition` | set 0.9 | Taiwan Strait crisis |" in "\n".join(lines)
-    assert any("| set pko_1992 |" in line for line in lines)  # a switch by its state's name
+    assert main(["scenarios", "--events", "article9_amendment"]) == 0
+    assert any("| set amendment |" in line for line in capsys.readouterr().out.splitlines())  # a switch by name
 
 
 @pytest.mark.parametrize("source, cell", [

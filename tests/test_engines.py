@@ -10,6 +10,7 @@ from experiments.pipeline.experiment import load_experiment
 from experiments.store import reader as store
 from model.engines import kernel
 from model.engines.mesa_model import AllianceModel
+from model.spec.policies import standard
 from model.spec.runspec import RunSpec, parameters_for
 from model.spec.scenario import load_scenario
 
@@ -31,7 +32,7 @@ def test_custom_policy_changes_behaviour_identically_in_both_engines(tmp_path):
     for _ in range(8):
         m.step()
     d = m.decision  # the decisions of the last quarter, actor order
-    rules = np.minimum(d.want, d.new["ceiling"])
+    rules = standard(d.want, d.new["ceiling"])
     mil = np.array([7, 8, 9])  # exercises, logistics, collective_defence
     assert np.array_equal(d.offer[0, 1][:, mil], 0.5 * rules[0, 1][:, mil])  # NATO (reluctant) halves
     assert np.array_equal(d.offer[0, 0], rules[0, 0])  # Japan (standard) offers what the rules say

@@ -70,15 +70,18 @@ def test_more_threat_from_k_never_less_demand_against_it(params, quarter, i, k, 
 
 @settings(max_examples=50, deadline=None)
 @given(state=st.lists(st.integers(0, 4), min_size=N, max_size=N), h1=st.lists(st.floats(0, 1), min_size=N,
-       max_size=N), extra=st.floats(0, 1), draw=st.lists(st.floats(0, 1), min_size=N, max_size=N))
-def test_reform_only_loosens_and_more_hazard_never_fewer_steps(state, h1, extra, draw):
+       max_size=N), extra=st.floats(0, 1), draw=st.lists(st.floats(0, 1), min_size=N, max_size=N),
+       cap_at=st.lists(st.integers(0, 4), min_size=N, max_size=N))
+def test_reform_only_loosens_and_more_hazard_never_fewer_steps(state, h1, extra, draw, cap_at):
     s0 = np.array([state], dtype=np.int64)
     lo = np.array([h1])
     hi = np.minimum(1.0, lo + extra)
     u = np.array([draw])
     last = np.full(N, 4)
     moved = np.ones(N, dtype=bool)
-    a = domestic.reform(s0, lo, u, moved, last)
-    b = domestic.reform(s0, hi, u, moved, last)
+    cap = np.array([cap_at])
+    a = domestic.reform(s0, lo, u, moved, last, cap)
+    b = domestic.reform(s0, hi, u, moved, last, cap)
     assert np.all(a >= s0) and np.all(a - s0 <= 1) and np.all(b >= a) and np.all(a <= last)
-    assert np.array_equal(domestic.reform(s0, hi, u, np.zeros(N, dtype=bool), last), s0)  # exogenous: never moves
+    assert np.all((a <= np.maximum(s0, cap)) & (b <= np.maximum(s0, cap)))  # the cap holds a step back, undoes none
+    assert np.array_equal(domestic.reform(s0, hi, u, np.zeros(N, dtype=bool), last, cap), s0)  # exogenous: never

@@ -18,7 +18,8 @@ HORIZON = "horizon: {start: 1990.0, end: 1995.0}\n"
 
 def _scenario(tmp_path):
     p = tmp_path / "short.yaml"
-    p.write_text("name: short\nworld: default\n" + HORIZON + "events:\n  - {date: 1992.0, quantity: China.ambition, set: 0.6}\n")
+    p.write_text("name: short\nworld: default\n" + HORIZON
+                 + "events:\n  - {date: 1992.0, quantity: China.ambition, set: 0.6}\n")
     return p
 
 

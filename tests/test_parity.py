@@ -46,12 +46,12 @@ def test_run_does_not_depend_on_its_chunk_companions():
 
 
 def test_mixed_scenarios_in_one_chunk_follow_their_own_events():
-    base, cf = load_scenario("historical_baseline"), load_scenario("no_reinterpretation")
-    specs = [RunSpec(base, parameters_for(base), 1, (0,)), RunSpec(cf, parameters_for(cf), 1, (0,))]
+    base, other = load_scenario("historical_baseline"), load_scenario("taiwan_crisis")
+    specs = [RunSpec(base, parameters_for(base), 1, (0, 0)), RunSpec(other, parameters_for(other), 1, (0, 0))]
     traj = kernel.run(specs)
     for r, spec in enumerate(specs):
         _assert_same(traj, r, AllianceModel.from_spec(spec).run())
-    # same seed, same shocks: the runs only differ after the (removed) 2014 reinterpretation
-    q2014 = int((2014.5 - 1990) * 4)
-    assert np.array_equal(traj.cooperation[0, : q2014 + 1], traj.cooperation[1, : q2014 + 1])
+    # same seed, same shocks: the runs only differ after the crisis's first event
+    first = min(e.step for e in other.events if e.id.startswith("taiwan"))
+    assert np.array_equal(traj.cooperation[0, : first + 1], traj.cooperation[1, : first + 1])
     assert not np.array_equal(traj.cooperation[0, -1], traj.cooperation[1, -1])

@@ -10,7 +10,8 @@ from what the literature names (Samuels 2007; Oros 2017; Hughes 2015): threat, f
 abandonment (self-help), and demand that presses against the legal limit, whether the
 actor's own (a crisis that exposes the constraint, such as the Gulf War or 9/11) or a
 partner's (an ally's demand for burden-sharing; partners' contributions to NATO's
-operations). The step needs a government willing to act (hawkish) and members who agree
+operations), and crises that expose the constraint (transnational threats above their
+baseline). The step needs a government willing to act (hawkish) and members who agree
 (consensus). Steps are never undone here, and never go past the actor's ``constitution_cap``
 (a counterfactual holds a step back by lowering it): tightening happens only by events.
 Draws come from the run's own stream.
@@ -40,17 +41,23 @@ def orientation(dovish: np.ndarray, lean: np.ndarray, threat_level: np.ndarray, 
 
 
 def legal_pressure(want: np.ndarray, ceiling: np.ndarray) -> np.ndarray:
-    """P_i = max_j (1/D) sum_d (max(W_ijd, W_jid) - K_ijd)^+: demand for cooperation, the actor's own or its
-    partner's, beyond what its legal limit allows toward the most pressing partner. (R, N, N, D) -> (R, N)."""
-    wanted = np.maximum(want, np.swapaxes(want, 1, 2))
-    beyond = osum(np.maximum(wanted - ceiling, 0.0), axis=3) / want.shape[3]  # (R, N, N)
+    """P_i = max_j (1/D) sum_d (W_jid - K_ijd)^+: what the most pressing partner wants from the actor beyond what
+    its legal limit allows (an ally's demand for burden-sharing; partners who would contribute to NATO's
+    operations). The actor's own demand enters through its threat. (R, N, N, D) -> (R, N)."""
+    beyond = osum(np.maximum(np.swapaxes(want, 1, 2) - ceiling, 0.0), axis=3) / want.shape[3]  # (R, N, N)
     return max_partner(beyond)
 
 
-def reform_hazard(threat_level: np.ndarray, fear: np.ndarray, pressure: np.ndarray, dovish: np.ndarray,
-                  consensus: np.ndarray, state_index: np.ndarray, params: Params) -> np.ndarray:
-    """h = rate clip(chi (b_T tau + b_A Ab + b_P P) - b (s + 1), 0, 1) (1 - delta): the chance of the next
-    loosening step. (R, N).
+def crisis(levels: np.ndarray, params: Params) -> np.ndarray:
+    """C = sum_c (X_c - X_0)^+: how far the transnational threats stand above their baseline (a crisis such as
+    the Gulf War or 9/11 that exposes what the constraint forbids). (R, K) -> (R, 1), the same for every actor."""
+    return osum(np.maximum(levels - params.transnational_baseline[:, None], 0.0), axis=1)[:, None]
+
+
+def reform_hazard(threat_level: np.ndarray, fear: np.ndarray, pressure: np.ndarray, shock: np.ndarray,
+                  dovish: np.ndarray, consensus: np.ndarray, state_index: np.ndarray, params: Params) -> np.ndarray:
+    """h = rate clip(chi (b_T tau + b_A Ab + b_P P + b_C C) - b (s + 1), 0, 1) (1 - delta): the chance of the
+    next loosening step. (R, N).
 
     A threshold model: no step is taken while the pressure, counted as far as the members agree (chi, the
     effective consensus: 1 for a state, NATO's out-of-area consensus for NATO), stays below the step's
@@ -58,7 +65,7 @@ def reform_hazard(threat_level: np.ndarray, fear: np.ndarray, pressure: np.ndarr
     ``reform_rate``, damped by a dovish government. Clipping is exact, so the engines agree to the bit.
     """
     drive = (params.reform_threat[:, None] * threat_level + params.reform_abandonment[:, None] * fear
-             + params.reform_pressure[:, None] * pressure)
+             + params.reform_pressure[:, None] * pressure + params.reform_crisis[:, None] * shock)
     z = consensus * drive - params.reform_barrier[:, None] * (state_index + 1.0)
     return params.reform_rate[:, None] * np.clip(z, 0.0, 1.0) * (1.0 - dovish)
 
