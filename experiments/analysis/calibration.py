@@ -5,6 +5,13 @@ are asked of Optuna and their objective values told back as they finish; each tr
 evaluation is a task on the pipeline's evaluator (serial, processes or Dask). The
 outputs are a scenario file with the best values (``best_parameters.yaml``), the trials
 table, a summary and the fit figure (drawn from :func:`fit_paths`, which runs the model).
+
+Each ask draws from a sampler seeded by the config's seed, the number of complete trials
+and the number in flight (:func:`_sampler`), never from a stream that lives as long as
+one process: so with one worker the sequence of complete trials depends only on the
+config, and an interrupted study resumes to exactly the study an uninterrupted run gives
+(a trial killed mid-way is marked failed and asked again with the same seed). Each
+resume is recorded (the study's ``resumes``, and ``calibration.json``).
 """
 
 from __future__ import annotations
@@ -94,12 +101,21 @@ def open_study(config: CalibrationConfig, out: Path) -> optuna.Study:
                          "differ); use another --out to start afresh")
     for t in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
         storage.set_trial_state_values(t._trial_id, TrialState.FAIL)
-    n_existing = len(study.trials)
-    # A resumed study gets a new sampler stream (a fresh stream from the same seed would repeat its points).
-    seed = int(np.random.SeedSequence([config.seed, n_existing]).generate_state(1)[0])
-    study.sampler = optuna.samplers.TPESampler(seed=seed, multivariate=True, constant_liar=True,
-                                               n_startup_trials=min(10, max(2, config.trials // 5)))
+    if existed and study.trials:  # record the resume: when, and how far the study had come
+        complete = len(study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,)))
+        study.set_user_attr("resumes", [*study.user_attrs.get("resumes", []),
+                                        {"complete": complete, "trials": len(study.trials),
+                                         "at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")}])
+    study.sampler = _sampler(config, 0, 0)
     return study
+
+
+def _sampler(config: CalibrationConfig, complete: int, inflight: int) -> optuna.samplers.TPESampler:
+    """The sampler of the next ask: seeded by the config's seed and the study's progress alone (complete trials,
+    trials in flight), so an interrupted study resumes to the trials an uninterrupted one asks for."""
+    seed = int(np.random.SeedSequence([config.seed, complete, inflight]).generate_state(1)[0])
+    return optuna.samplers.TPESampler(seed=seed, multivariate=True, constant_liar=True,
+                                      n_startup_trials=min(10, max(2, config.trials // 5)))
 
 
 @dataclass
@@ -141,6 +157,7 @@ def _ask_and_tell(tally: _Tally, dists: dict, kind: str) -> None:
         try:
             while tally.complete() < config.trials or inflight:
                 while len(inflight) < config.workers and tally.complete() + len(inflight) < config.trials:
+                    tally.study.sampler = _sampler(config, tally.complete(), len(inflight))
                     trial = tally.study.ask(dists)
                     inflight[ev.submit(_evaluate_in_worker, trial.params)] = trial
                 if not inflight:
@@ -243,7 +260,7 @@ def write_results(config: CalibrationConfig, study, result: CalibrationResult, o
         "replications": config.replications, "seed": config.seed, "trials": result.completed,
         "best_parameters": result.best_values, "best": result.best, "scenario_values": start_values(config),
         "scenario_values_objective": result.default, "fingerprint": config.fingerprint(),
-        "model_sha256": model_digest(),
+        "model_sha256": model_digest(), "resumes": study.user_attrs.get("resumes", []),
     }, out / "calibration.json")
     return files
 
