@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from experiments.cli.command import Command
+from experiments.pipeline.config import check_names
 from model.spec.parameters import REGISTRY
 from model.spec.scenario import load_scenario, shipped
 
 
 def _scenarios(args) -> int:
+    """One line per shipped scenario file (a folder that happens to be named ``x.yaml`` is not one)."""
     for p in shipped():
-        s = load_scenario(p)
-        print(f"{p.stem:28s} {s.description}")
+        if p.is_file():
+            s = load_scenario(p)
+            print(f"{p.stem:28s} {s.description}")
     return 0
 
 
 def _validate(args) -> int:
-    s = load_scenario(args.file)
+    s = check_names(load_scenario(args.file))
     print(f"{args.file}: ok — scenario '{s.name}', world '{s.world.name}' ({s.world.n} actors), "
           f"{s.start}–{s.end}, {len(s.events)} events, {len(s.conditions)} conditions")
     return 0
