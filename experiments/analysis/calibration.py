@@ -6,12 +6,14 @@ evaluation is a task on the pipeline's evaluator (serial, processes or Dask). Th
 outputs are a scenario file with the best values (``best_parameters.yaml``), the trials
 table, a summary and the fit figure (drawn from :func:`fit_paths`, which runs the model).
 
-Each ask draws from a sampler seeded by the config's seed, the number of complete trials
-and the number in flight (:func:`_sampler`), never from a stream that lives as long as
-one process: so with one worker the sequence of complete trials depends only on the
-config, and an interrupted study resumes to exactly the study an uninterrupted run gives
-(a trial killed mid-way is marked failed and asked again with the same seed). Each
-resume is recorded (the study's ``resumes``, and ``calibration.json``).
+The sampler's random streams are saved in the study before every ask (the study's
+``sampler_state``) and restored when a study resumes, so with one worker an interrupted
+study resumes to exactly the study an uninterrupted run gives: a trial killed mid-way is
+marked failed and asked again from the same state. (The streams are Optuna's
+``TPESampler._rng`` and its start-up random sampler's: private attributes, read through
+:func:`_streams`, which finds none if a later Optuna moves them; a resume then takes a
+fresh stream, as studies saved before this did.) Each resume is recorded (the study's
+``resumes``, and ``calibration.json``).
 """
 
 from __future__ import annotations
@@ -106,16 +108,42 @@ def open_study(config: CalibrationConfig, out: Path) -> optuna.Study:
         study.set_user_attr("resumes", [*study.user_attrs.get("resumes", []),
                                         {"complete": complete, "trials": len(study.trials),
                                          "at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")}])
-    study.sampler = _sampler(config, 0, 0)
+    saved = study.user_attrs.get(SAMPLER_STATE)
+    # A new study's stream is SeedSequence([seed, 0]); a resumed one continues it from the state saved before its
+    # last ask (an older study, saved without one, takes a fresh stream: the same one would repeat its points).
+    n = 0 if saved or not existed else len(study.trials)
+    seed = int(np.random.SeedSequence([config.seed, n]).generate_state(1)[0])
+    study.sampler = optuna.samplers.TPESampler(seed=seed, multivariate=True, constant_liar=True,
+                                               n_startup_trials=min(10, max(2, config.trials // 5)))
+    _restore_streams(study.sampler, saved)
     return study
 
 
-def _sampler(config: CalibrationConfig, complete: int, inflight: int) -> optuna.samplers.TPESampler:
-    """The sampler of the next ask: seeded by the config's seed and the study's progress alone (complete trials,
-    trials in flight), so an interrupted study resumes to the trials an uninterrupted one asks for."""
-    seed = int(np.random.SeedSequence([config.seed, complete, inflight]).generate_state(1)[0])
-    return optuna.samplers.TPESampler(seed=seed, multivariate=True, constant_liar=True,
-                                      n_startup_trials=min(10, max(2, config.trials // 5)))
+SAMPLER_STATE = "sampler_state"
+
+
+def _streams(sampler) -> list[np.random.RandomState]:
+    """The random streams a TPE sampler draws from (its own, its start-up random sampler's); none where Optuna
+    keeps them elsewhere."""
+    found = []
+    for owner in (sampler, getattr(sampler, "_random_sampler", None)):
+        rng = getattr(getattr(owner, "_rng", None), "rng", None)
+        if isinstance(rng, np.random.RandomState):
+            found.append(rng)
+    return found
+
+
+def _save_streams(study: optuna.Study) -> None:
+    """Record the sampler's streams in the study before an ask: where a resumed study takes up."""
+    states = [rng.get_state() for rng in _streams(study.sampler)]
+    study.set_user_attr(SAMPLER_STATE, [[s[0], s[1].tolist(), int(s[2]), int(s[3]), float(s[4])] for s in states])
+
+
+def _restore_streams(sampler, saved) -> None:
+    streams = _streams(sampler)
+    if isinstance(saved, list) and len(saved) == len(streams):
+        for rng, s in zip(streams, saved):
+            rng.set_state((s[0], np.asarray(s[1], dtype=np.uint32), s[2], s[3], s[4]))
 
 
 @dataclass
@@ -157,7 +185,7 @@ def _ask_and_tell(tally: _Tally, dists: dict, kind: str) -> None:
         try:
             while tally.complete() < config.trials or inflight:
                 while len(inflight) < config.workers and tally.complete() + len(inflight) < config.trials:
-                    tally.study.sampler = _sampler(config, tally.complete(), len(inflight))
+                    _save_streams(tally.study)
                     trial = tally.study.ask(dists)
                     inflight[ev.submit(_evaluate_in_worker, trial.params)] = trial
                 if not inflight:

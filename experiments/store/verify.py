@@ -164,7 +164,9 @@ def metadata_problem(root: Path, man: dict, meta: dict) -> str | None:
     """What in ``metadata.json`` contradicts the manifest and the parts (None when they agree)."""
     if meta.get("experiment_sha256", man["experiment_sha256"]) != man["experiment_sha256"]:
         return "names another experiment (sha256) than manifest.json"
-    params = meta.get("parameters", [])
+    if "parameters" not in meta:  # a store written by hand (tests) or before metadata listed them: nothing to compare
+        return None
+    params = meta["parameters"]
     if not (isinstance(params, list) and all(isinstance(p, str) for p in params)):
         return "has no list of the varied parameters ('parameters')"
     held = _run_columns(root, man)
