@@ -288,7 +288,9 @@ def test_cli_options():
     a = p.parse_args([])
     assert (a.host, a.port, a.no_browser) == ("127.0.0.1", 8765, False)
     cmd = viz_server.solara_command("127.0.0.1", 9999, open_browser=False)
-    assert cmd[1:4] == ["-m", "solara", "run"] and Path(cmd[4]) == ROOT / "experiments" / "app" / "page.py"
+    # solara's own `run`, through the launcher that guards its web application (experiments.app.server.PageGuard)
+    assert cmd[1:4] == ["-m", "experiments.app.server", "run"]
+    assert Path(cmd[4]) == ROOT / "experiments" / "app" / "page.py"
     assert "--no-open" in cmd and cmd[cmd.index("--host") + 1] == "127.0.0.1"
     assert viz_server.solara_env()["SOLARA_THEME_SHOW_BANNER"] == "false"  # no badge over the page
     assert viz_server.asset_packages(), "found no asset references in Solara's page templates"

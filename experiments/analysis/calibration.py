@@ -5,6 +5,15 @@ are asked of Optuna and their objective values told back as they finish; each tr
 evaluation is a task on the pipeline's evaluator (serial, processes or Dask). The
 outputs are a scenario file with the best values (``best_parameters.yaml``), the trials
 table, a summary and the fit figure (drawn from :func:`fit_paths`, which runs the model).
+
+The sampler's random streams are saved in the study before every ask (the study's
+``sampler_state``) and restored when a study resumes, so with one worker an interrupted
+study resumes to exactly the study an uninterrupted run gives: a trial killed mid-way is
+marked failed and asked again from the same state. (The streams are Optuna's
+``TPESampler._rng`` and its start-up random sampler's: private attributes, read through
+:func:`_streams`, which finds none if a later Optuna moves them; a resume then takes a
+fresh stream, as studies saved before this did.) Each resume is recorded (the study's
+``resumes``, and ``calibration.json``).
 """
 
 from __future__ import annotations
@@ -94,12 +103,47 @@ def open_study(config: CalibrationConfig, out: Path) -> optuna.Study:
                          "differ); use another --out to start afresh")
     for t in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
         storage.set_trial_state_values(t._trial_id, TrialState.FAIL)
-    n_existing = len(study.trials)
-    # A resumed study gets a new sampler stream (a fresh stream from the same seed would repeat its points).
-    seed = int(np.random.SeedSequence([config.seed, n_existing]).generate_state(1)[0])
+    if existed and study.trials:  # record the resume: when, and how far the study had come
+        complete = len(study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,)))
+        study.set_user_attr("resumes", [*study.user_attrs.get("resumes", []),
+                                        {"complete": complete, "trials": len(study.trials),
+                                         "at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")}])
+    saved = study.user_attrs.get(SAMPLER_STATE)
+    # A new study's stream is SeedSequence([seed, 0]); a resumed one continues it from the state saved before its
+    # last ask (an older study, saved without one, takes a fresh stream: the same one would repeat its points).
+    n = 0 if saved or not existed else len(study.trials)
+    seed = int(np.random.SeedSequence([config.seed, n]).generate_state(1)[0])
     study.sampler = optuna.samplers.TPESampler(seed=seed, multivariate=True, constant_liar=True,
                                                n_startup_trials=min(10, max(2, config.trials // 5)))
+    _restore_streams(study.sampler, saved)
     return study
+
+
+SAMPLER_STATE = "sampler_state"
+
+
+def _streams(sampler) -> list[np.random.RandomState]:
+    """The random streams a TPE sampler draws from (its own, its start-up random sampler's); none where Optuna
+    keeps them elsewhere."""
+    found = []
+    for owner in (sampler, getattr(sampler, "_random_sampler", None)):
+        rng = getattr(getattr(owner, "_rng", None), "rng", None)
+        if isinstance(rng, np.random.RandomState):
+            found.append(rng)
+    return found
+
+
+def _save_streams(study: optuna.Study) -> None:
+    """Record the sampler's streams in the study before an ask: where a resumed study takes up."""
+    states = [rng.get_state() for rng in _streams(study.sampler)]
+    study.set_user_attr(SAMPLER_STATE, [[s[0], s[1].tolist(), int(s[2]), int(s[3]), float(s[4])] for s in states])
+
+
+def _restore_streams(sampler, saved) -> None:
+    streams = _streams(sampler)
+    if isinstance(saved, list) and len(saved) == len(streams):
+        for rng, s in zip(streams, saved):
+            rng.set_state((s[0], np.asarray(s[1], dtype=np.uint32), s[2], s[3], s[4]))
 
 
 @dataclass
@@ -141,6 +185,7 @@ def _ask_and_tell(tally: _Tally, dists: dict, kind: str) -> None:
         try:
             while tally.complete() < config.trials or inflight:
                 while len(inflight) < config.workers and tally.complete() + len(inflight) < config.trials:
+                    _save_streams(tally.study)
                     trial = tally.study.ask(dists)
                     inflight[ev.submit(_evaluate_in_worker, trial.params)] = trial
                 if not inflight:
@@ -243,7 +288,7 @@ def write_results(config: CalibrationConfig, study, result: CalibrationResult, o
         "replications": config.replications, "seed": config.seed, "trials": result.completed,
         "best_parameters": result.best_values, "best": result.best, "scenario_values": start_values(config),
         "scenario_values_objective": result.default, "fingerprint": config.fingerprint(),
-        "model_sha256": model_digest(),
+        "model_sha256": model_digest(), "resumes": study.user_attrs.get("resumes", []),
     }, out / "calibration.json")
     return files
 

@@ -61,6 +61,9 @@ _TOP = {"scenario", "description", "parameters", "fit_window", "replications", "
         "targets", "weights", "method", "abc"}
 METHODS = ("optuna", "abc")  # a point fit (Optuna TPE) or a posterior (ABC-SMC, experiments/analysis/posterior.py)
 _ABC = {"population", "generations", "quantile", "min_acceptance", "batch"}
+# The abc: block's bounds, also those of --population and --generations (experiments/cli/main.py): with fewer
+# than 10 particles the proposal's covariance degenerates and a generation never fills.
+ABC_LIMITS = {"population": (10, 100_000), "generations": (1, 100), "batch": (1, 10_000)}
 
 
 @dataclass
@@ -214,7 +217,7 @@ def _abc_settings(doc: Located, file: str) -> dict:
     a = F.mapping(doc, "abc", file)
     F.check_keys(a, file, _ABC, where="abc.")
     out: dict = {}
-    for key, lo, hi in (("population", 10, 100_000), ("generations", 1, 100), ("batch", 1, 10_000)):
+    for key, (lo, hi) in ABC_LIMITS.items():
         if key in a:
             out[key] = int(F.number(a, key, file, "abc.", lo, hi, integer=True))
     for key, lo, hi in (("quantile", 0.05, 0.95), ("min_acceptance", 0.0, 1.0)):

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.analysis.summary import available_dates
-from experiments.store.reader import columns, load, metadata, runs
+from experiments.store.reader import columns, load, metadata, require_rows, runs
 from model.engines.tidy import ID_COLUMNS, index_columns
 from model.spec.domains import DOMAINS
 from model.spec.errors import InputError, did_you_mean
@@ -237,6 +237,7 @@ def discover(root, outcome: Outcome | str, settings: Settings = Settings(), scen
     step = step or (lambda name: None)
     outcome = parse_outcome(outcome) if isinstance(outcome, str) else outcome
     step("reading the store")
+    require_rows(root, "no runs to discover from")
     x, y, params = _cases(root, outcome, scenarios)
     step("PRIM")
     box = run_prim(x, y, settings)

@@ -12,7 +12,8 @@ line per actor::
 
 * column 1 is named ``actor`` and holds unique, non-empty actor names;
 * column 2 is named ``size`` and holds the actor's size, a finite number > 0
-  (sizes need not sum to 1);
+  (sizes need not sum to 1; only their ratios decide the configurations), small enough
+  that the energy's products ``size_i * size_j * p_ij`` summed over the pairs stay finite;
 * then one column per actor, named exactly as the actors and in the same order as
   the rows: the propensity matrix ``p_ij`` (row ``i``, column ``j``), finite numbers,
   symmetric (``|p_ij - p_ji| <= 1e-9 * max(1, max|p|)``).  The diagonal must be 0 or
@@ -167,7 +168,18 @@ def read_landscape_csv(path, descent: bool = False, max_actors: int = landscape.
         raise InputError(file, hline, None, f"{len(names)} actors: the exact search is limited to {max_actors} actors "
                                             "(2**(N-1) configurations); use the --descent option for larger worlds")
     sizes, prop = _values(rows, names, file)
+    _check_scale(sizes, prop, rows, file)
     return LandscapeData(file, names, sizes, _symmetric(prop, rows, names, file))
+
+
+def _check_scale(sizes: np.ndarray, prop: np.ndarray, rows, file: str) -> None:
+    """Refuse sizes so large that the energy (sums of size_i * size_j * p_ij) would overflow to inf or NaN."""
+    with np.errstate(over="ignore"):
+        worst = np.float64(len(sizes)) ** 2 * np.square(sizes.max()) * max(1.0, float(np.abs(prop).max()))
+    if not np.isfinite(worst):
+        i = int(np.argmax(sizes))
+        raise InputError(file, rows[i][0], "size", f"{rows[i][1][1]} is too large: the energy multiplies sizes "
+                         "pairwise, which overflows; rescale the sizes (only their ratios matter)")
 
 
 def _numbered(reader):

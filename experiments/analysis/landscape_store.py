@@ -92,7 +92,8 @@ def landscape_table(df: pd.DataFrame, max_actors: int = MAX_EXACT_ACTORS, descen
 
 def run_landscape_store(root, date: float, descent: bool = False) -> int:
     """Print, per scenario, the share of runs in each predicted configuration and the median energy."""
-    from experiments.store.reader import load
+    from experiments.store.reader import load, require_rows
+    require_rows(root, "no landscape to compute")
     probe = load(root, columns=["date"])
     dates = np.sort(probe["date"].unique())
     if not np.any(np.isclose(dates, date)):

@@ -16,8 +16,11 @@ batches on the pipeline's evaluator (serial, processes, Dask) and accepted in ca
 order, so a posterior is the same to the last bit wherever it is computed. (pyabc was
 considered: its samplers reseed every worker from the operating system's entropy, so
 its posteriors cannot be reproduced; ELFI and sbi were set aside for their maintenance
-and their neural-network stack.) Each finished generation is written atomically; a
-rerun with the same config resumes after the last one.
+and their neural-network stack.) Each finished generation is written atomically (the
+three files switched together: experiments.store.atomic.Staged); a rerun with the same
+config resumes after the last one. ``posterior.json`` says whether the run finished
+(``complete``), so that a posterior reader refuses the folder of an interrupted
+calibration, and records the registry's parameters at fitting time.
 """
 
 from __future__ import annotations
@@ -37,8 +40,9 @@ from experiments.analysis.objective import score
 from experiments.pipeline.evaluators import evaluator
 from experiments.pipeline.outcomes import index_paths
 from experiments.pipeline.posterior_file import weighted_median, weighted_quantile
-from experiments.store.atomic import write_json, write_table
+from experiments.store.atomic import Staged, json_writer, table_path, table_writer
 from model.spec.errors import InputError
+from model.spec.parameters import REGISTRY
 from model.spec.provenance import model_digest, package_version
 from model.spec.ranges import ParameterRange
 
@@ -202,20 +206,27 @@ def _resume(out: Path, names: list[str], fp: str) -> list[Population]:
     return pops
 
 
-def _write(out: Path, config: CalibrationConfig, st: Settings, pops: list[Population], fp: str) -> None:
+def _write(out: Path, config: CalibrationConfig, st: Settings, pops: list[Population], fp: str,
+           complete: bool = False, stopped: str = "") -> None:
+    """The populations, the last one as the posterior, and the record, switched in together; ``complete`` once
+    the run has finished (all generations, or stopped for low acceptance: ``stopped`` says why)."""
     names = [p.name for p in config.parameters]
-    write_table(pd.concat([p.frame(names) for p in pops], ignore_index=True), out / "populations")
     last = pops[-1]
-    write_table(last.frame(names), out / "posterior")
-    write_json({
+    record = {
         "fingerprint": fp, "config": config.path, "scenario": config.scenario.name,
         "fit_window": list(config.window), "replications": config.replications, "seed": config.seed,
         "parameters": [{"name": p.name, "low": p.low, "high": p.high, "log": p.log} for p in config.parameters],
         "settings": st.__dict__, "model_sha256": model_digest(), "package_version": package_version(),
+        "registry": list(REGISTRY), "complete": complete, **({"stopped": stopped} if stopped else {}),
         "generations": [{"generation": p.generation, "epsilon": p.epsilon, "evaluations": p.evaluations,
                          "acceptance": len(p.theta) / p.evaluations} for p in pops],
         "median": {n: weighted_median(last.theta[:, k], last.weights) for k, n in enumerate(names)},
-    }, out / "posterior.json")
+    }
+    with Staged() as staged:
+        staged.add(table_path(out / "populations"), table_writer(pd.concat([p.frame(names) for p in pops],
+                                                                          ignore_index=True)))
+        staged.add(table_path(out / "posterior"), table_writer(last.frame(names)))
+        staged.add(out / "posterior.json", json_writer(record))
 
 
 def abc_smc(config: CalibrationConfig, st: Settings, out: str | Path, executor: str = "serial",
@@ -229,14 +240,18 @@ def abc_smc(config: CalibrationConfig, st: Settings, out: str | Path, executor: 
     pops = _resume(out, names, fp)
     if pops:
         say(f"resuming after generation {pops[-1].generation} ({out})")
+    stopped = ""
     with evaluator(executor, workers) as ev:
         for t in range(len(pops), st.generations):
             t0 = time.perf_counter()
             pop = _generation(config, st, ev, pops[-1] if pops else None, t, say)
             if pop is None:
+                stopped = f"acceptance fell below {st.min_acceptance:.0%} in generation {t}"
                 break
             pops.append(pop)
             _write(out, config, st, pops, fp)
             say(f"generation {t}: tolerance {pop.epsilon:.3g}, {len(pop.theta)} accepted of {pop.evaluations} "
                 f"({len(pop.theta) / pop.evaluations:.0%}), {time.perf_counter() - t0:.0f} s")
+    if pops:
+        _write(out, config, st, pops, fp, complete=True, stopped=stopped)  # finished: a final posterior
     return pops

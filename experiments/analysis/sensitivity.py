@@ -35,7 +35,14 @@ from experiments.pipeline.config import scenario_field
 from experiments.pipeline.evaluators import evaluator
 from experiments.pipeline.limits import check_points, check_runs
 from experiments.pipeline.outcomes import index_paths, truncated
-from experiments.store.atomic import atomic_write, write_json, write_table
+from experiments.store.atomic import (
+    Staged,
+    atomic_write,
+    json_writer,
+    remove_stale_temporaries,
+    table_path,
+    table_writer,
+)
 from model.spec import fields as F
 from model.spec.errors import InputError, did_you_mean
 from model.spec.ranges import ParameterRange, parse_parameters
@@ -244,7 +251,18 @@ def run_config(config: SensitivityConfig, progress=None) -> Analysis:
 
 # ----------------------------------------------------------------------------- outputs
 def plot_indices(table: pd.DataFrame, path: Path, title: str, top: int | None = None) -> Path:
-    """Horizontal bars with confidence error bars (Morris mu*, or Sobol S1 and ST)."""
+    """Horizontal bars with confidence error bars (Morris mu*, or Sobol S1 and ST), written to ``path``."""
+    path = Path(path)
+    atomic_write(path, _png(indices_figure(table, title, top)))
+    return path
+
+
+def _png(fig) -> Callable[[str], None]:
+    return lambda tmp: fig.savefig(tmp, format="png", dpi=120)
+
+
+def indices_figure(table: pd.DataFrame, title: str, top: int | None = None):
+    """The figure of :func:`plot_indices`."""
     from matplotlib.figure import Figure
     t = table if top is None else table.head(top)
     t = t.iloc[::-1]  # largest at the top
@@ -268,21 +286,25 @@ def plot_indices(table: pd.DataFrame, path: Path, title: str, top: int | None = 
     ax.axvline(0, color="0.5", lw=0.8)
     ax.set_title(title, fontsize=10)
     ax.legend(loc="lower right", fontsize=8)
-    path = Path(path)
-    atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=120))
-    return path
+    return fig
 
 
 def write_outputs(analysis: Analysis, out: Path, title: str, meta: dict | None = None) -> dict[str, Path]:
-    """``indices.csv``, ``indices.png``, ``samples.parquet`` (design and outputs), ``sensitivity.json``."""
+    """``indices.csv``, ``indices.png``, ``samples.parquet`` (design and outputs), ``sensitivity.json``: each
+    written to a temporary first, then all switched in together (sensitivity.json last), so a rerun into the
+    folder killed at any moment leaves the old analysis or the new one, never parts of both."""
     out = Path(out)
-    files = {"indices": write_table(analysis.table, out / "indices", "csv"),
-             "plot": plot_indices(analysis.table, out / "indices.png", title)}
     samples = pd.DataFrame(analysis.X, columns=analysis.problem["names"])
     samples["outcome"] = analysis.Y
-    files["samples"] = write_table(samples, out / "samples", "parquet")
-    files["meta"] = write_json({"method": analysis.method, "problem": analysis.problem, "points": len(analysis.X),
-                                **(meta or {})}, out / "sensitivity.json")
+    files = {"indices": table_path(out / "indices", "csv"), "plot": out / "indices.png",
+             "samples": table_path(out / "samples"), "meta": out / "sensitivity.json"}
+    record = {"method": analysis.method, "problem": analysis.problem, "points": len(analysis.X), **(meta or {})}
+    remove_stale_temporaries(out, [f.name for f in files.values()])  # left by an earlier run that was killed
+    with Staged() as staged:
+        staged.add(files["indices"], table_writer(analysis.table, "csv"))
+        staged.add(files["plot"], _png(indices_figure(analysis.table, title)))
+        staged.add(files["samples"], table_writer(samples))
+        staged.add(files["meta"], json_writer(record))
     return files
 
 

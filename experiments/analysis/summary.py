@@ -66,7 +66,10 @@ def available_dates(root) -> list[float]:
 
 def _dates_text(dates: list[float]) -> str:
     if len(dates) > 6:
-        return f"{dates[0]:g}–{dates[-1]:g} (quarterly, {len(dates)} dates)"
+        gaps = set(np.round(np.diff(dates), 6).tolist())  # the spacing, said only when the dates have one
+        gap = gaps.pop() if len(gaps) == 1 else None
+        spacing = "" if gap is None else {0.25: "quarterly, ", 1.0: "yearly, "}.get(gap, f"every {gap:g} years, ")
+        return f"{dates[0]:g}–{dates[-1]:g} ({spacing}{len(dates)} dates)"
     return ", ".join(f"{d:g}" for d in dates) or "no dates"
 
 
@@ -120,6 +123,8 @@ def index_values(root, dates: list[float]) -> pd.DataFrame:
 def dyad_values(root, dates: list[float], dyad=DEFAULT_DYAD) -> pd.DataFrame:
     """One row per run, date and domain: ids, ``domain``, ``outcome`` ("cooperation") and ``value`` of the dyad."""
     a, b = (str(x) for x in dyad)
+    if a == b:
+        raise InputError("--dyad", None, "dyad", f"give two different actors, got {a} twice")
     ids = _run_ids(columns(root))
     cols = ids + ["date", "actor_a", "actor_b", "domain", "cooperation"]
     df = load(root, columns=cols, filters=[[("date", "in", dates), ("actor_a", "==", x), ("actor_b", "==", y)]

@@ -19,9 +19,10 @@ from __future__ import annotations
 import shlex
 import shutil
 import sys
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from experiments.cli.command import Command, Interrupted
+from experiments.cli.command import WORKER_DIED, Command, Fault, Interrupted
 from experiments.pipeline.batch import plan, run_batch
 from experiments.pipeline.experiment import load_experiment
 from experiments.store.folders import default_folder
@@ -50,6 +51,10 @@ def _announce(p, out: Path, quiet: bool) -> None:
               f"{p.estimate.disk_bytes / 1e9:.1f} GB", file=sys.stderr)
 
 
+def _resume(exp, out: Path) -> str:
+    return shlex.join(["alliance", "batch", exp.path, "--out", str(out), "--resume"])
+
+
 def _batch(args) -> int:
     if args.scheduler and args.executor != "dask":
         raise InputError("--scheduler", None, "scheduler", "only applies with --executor dask")
@@ -62,8 +67,10 @@ def _batch(args) -> int:
                             progress=not args.quiet, command=getattr(args, "command_line", "alliance batch"),
                             planned=p)
     except KeyboardInterrupt:
-        resume = f"alliance batch {shlex.quote(exp.path)} --out {shlex.quote(str(out))} --resume"
-        raise Interrupted(f"interrupted; finished chunks are kept in {out}; resume with: {resume}") from None
+        raise Interrupted(f"interrupted; finished chunks are kept in {out}; resume with: {_resume(exp, out)}") from None
+    except BrokenProcessPool:  # the system killed a worker (the OOM killer, say): the pool cannot go on
+        raise Fault(f"{WORKER_DIED}; finished chunks are kept in {out}; resume with: "
+                    f"{_resume(exp, out)}") from None
     print(summary.text())
     return 0
 
@@ -83,4 +90,4 @@ def _configure_batch(p) -> None:
 
 
 BATCH = Command("batch", "run an experiment file (scenarios x samples x replications) into a resumable result store",
-                _configure_batch, _batch)
+                _configure_batch, _batch, out_flag="--out")

@@ -18,6 +18,7 @@ every study, as the yardstick the fit has to beat.
 from __future__ import annotations
 
 import re
+import shlex
 import sqlite3
 import sys
 from pathlib import Path
@@ -26,8 +27,9 @@ from tqdm import tqdm
 
 from experiments.analysis.calibration import calibrate, fit_paths, load_config
 from experiments.analysis.posterior import Settings, abc_smc
-from experiments.cli.command import Command
+from experiments.cli.command import Command, Interrupted
 from experiments.pipeline.evaluators import EXECUTORS
+from experiments.pipeline.limits import cap_workers
 from experiments.pipeline.posterior_file import read_posterior, weighted_quantile
 from experiments.plots.calibration_fit import fit_figure
 from experiments.plots.posterior import posterior_figure
@@ -79,8 +81,8 @@ def write_fit_figure(config, result) -> Path:
 
 def _posterior(config, out: Path, args) -> int:
     """ABC-SMC: generations logged to stderr, the posterior summarised on stdout."""
-    settings = Settings(**{**config.abc, **({"population": args.population} if args.population else {}),
-                           **({"generations": args.generations} if args.generations else {})})
+    given = {"population": args.population, "generations": args.generations}  # checked against the abc: bounds
+    settings = Settings(**{**config.abc, **{k: v for k, v in given.items() if v is not None}})
     with tqdm(total=settings.generations, unit="generation", file=sys.stderr, disable=args.quiet,
               desc="abc-smc") as bar:
         def log(msg: str) -> None:
@@ -118,6 +120,19 @@ def _run(args) -> int:
     config = load_config(args.config, replications=args.replications, trials=args.trials, workers=args.workers)
     out = Path(args.out) if args.out else default_folder(Path(args.config).stem, args.config, "config",
                                                          under="calibration")
+    config.workers, note = cap_workers(config.workers)
+    if note:
+        print(f"note: {note}", file=sys.stderr)
+    try:
+        return _calibrate(config, out, args)
+    except KeyboardInterrupt:
+        what = "generations" if config.method == "abc" else "trials"
+        words = shlex.split(getattr(args, "command_line", None) or shlex.join(["alliance", "calibrate", args.config]))
+        again = shlex.join(words if args.out else [*words, "--out", str(out)])  # the same command resumes
+        raise Interrupted(f"interrupted; finished {what} are kept in {out}; resume with: {again}") from None
+
+
+def _calibrate(config, out: Path, args) -> int:
     with result_folder(out, "calibration", getattr(args, "command_line", None)):
         check_study(out)
         if config.method == "abc":
@@ -158,4 +173,4 @@ def _configure(p) -> None:
 
 
 CALIBRATE = Command("calibrate", "fit registry parameters to the historical record: a point fit (Optuna TPE, "
-                    "resumable) or a posterior (ABC-SMC, method: abc)", _configure, _run)
+                    "resumable) or a posterior (ABC-SMC, method: abc)", _configure, _run, out_flag="--out")

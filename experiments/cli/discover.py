@@ -130,4 +130,4 @@ def _configure(p) -> None:
 
 
 DISCOVER = Command("discover", "scenario discovery: PRIM box and feature scores of an outcome over sampled "
-                   "parameters", _configure, _run)
+                   "parameters", _configure, _run, out_flag="--figure")

@@ -44,4 +44,4 @@ def _configure(p):
 
 
 PLOT = Command("plot", "draw paper figures (fan charts, scenario differences, threat, network, sweeps) of a result "
-               "folder", _configure, _run)
+               "folder", _configure, _run, out_flag="--out")

@@ -17,7 +17,7 @@ import pandas as pd
 
 from experiments.analysis.summary import STATS, summarise
 from experiments.cli.command import Command
-from experiments.store.atomic import write_table
+from experiments.store.atomic import remove_stale_temporaries, table_path, write_table
 from experiments.store.reader import columns, describe, load
 from model.spec.errors import InputError
 from model.spec.scenario import BASELINE
@@ -27,14 +27,18 @@ EXPORTS = {".parquet": "parquet", ".csv": "csv"}
 FORMATS = ("table", "csv", "json")
 
 
-def export_format(path: str | None) -> str | None:
-    """The table format of an ``--export`` file from its extension (.parquet or .csv), refusing any other."""
+def export_format(path: str | None, source: str | None = None) -> str | None:
+    """The table format of an ``--export`` file from its extension (.parquet or .csv), refusing any other, and
+    refusing a file inside the result folder ``source`` it exports (it could replace a part of the store)."""
     if path is None:
         return None
     suffix = Path(path).suffix.lower()
     if suffix not in EXPORTS:
         raise InputError(str(path), None, "--export", f"unknown extension '{suffix or '(none)'}': "
                          "write .parquet or .csv")
+    if source is not None and Path(path).resolve().is_relative_to(Path(source).resolve()):
+        raise InputError(str(path), None, "--export", f"is inside the result folder {source} that it exports "
+                         "(it could replace a file of the store); write it outside that folder")
     return EXPORTS[suffix]
 
 
@@ -96,7 +100,7 @@ def _summary_text(df: pd.DataFrame, fmt: str) -> str:
 
 
 def _run(args) -> int:
-    fmt = export_format(args.export)
+    fmt = export_format(args.export, args.dir)
     notes = sys.stdout if args.format == "table" else sys.stderr  # csv and json keep stdout to the data
     header = describe(args.dir)
     if not columns(args.dir):
@@ -107,7 +111,9 @@ def _run(args) -> int:
         print(_summary_text(df, args.format))
     if fmt:
         rows = load(args.dir)
-        path = write_table(rows, Path(args.export), fmt)
+        path = table_path(Path(args.export), fmt)
+        remove_stale_temporaries(path.parent, [path.name])  # left by an export that was killed
+        write_table(rows, path, fmt)
         print(f"wrote {path} ({len(rows):,} rows)", file=notes)
     return 0
 
@@ -127,4 +133,5 @@ def _configure(p) -> None:
 
 
 RESULTS = Command("results", "summarise a result folder (indices by scenario, differences from the baseline) and "
-                  "optionally export it as one table", _configure, _run)
+                  "optionally export it as one table", _configure, _run,
+                  out_flag=lambda args: "--export" if args.export else None)

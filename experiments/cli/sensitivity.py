@@ -46,4 +46,4 @@ def _configure(p) -> None:
 
 
 SENSITIVITY = Command("sensitivity", "global sensitivity (SALib Morris or Sobol) of an index at a date over registry "
-                      "parameters", _configure, _run)
+                      "parameters", _configure, _run, out_flag="--out")

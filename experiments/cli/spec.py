@@ -6,12 +6,14 @@ from pathlib import Path
 
 from experiments.analysis import event_table
 from experiments.cli.command import Command
+from experiments.pipeline.config import check_names
 from model.spec.parameters import REGISTRY
 from model.spec.paths import ROOT
 from model.spec.scenario import load_scenario, shipped
 
 
 def _scenarios(args) -> int:
+    """One line per shipped scenario file (a folder that happens to be named ``x.yaml`` is not one)."""
     if args.events:
         print(event_table.markdown(load_scenario(args.events)), end="")
         return 0
@@ -38,7 +40,7 @@ def _configure_scenarios(p) -> None:
 
 
 def _validate(args) -> int:
-    s = load_scenario(args.file)
+    s = check_names(load_scenario(args.file))
     print(f"{args.file}: ok — scenario '{s.name}', world '{s.world.name}' ({s.world.n} actors), "
           f"{s.start}–{s.end}, {len(s.events)} events, {len(s.conditions)} conditions")
     return 0

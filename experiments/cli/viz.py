@@ -11,6 +11,7 @@ from experiments.app.server import (
     DEFAULT_HOST,
     DEFAULT_PORT,
     asset_cache,
+    check_port,
     fetch_assets,
     missing_assets,
     solara_command,
@@ -34,6 +35,7 @@ def _run(args) -> int:
         return 0
     if not 1 <= args.port <= 65535:
         raise InputError("--port", None, "port", f"must be between 1 and 65535, got {args.port}")
+    check_port(args.host, args.port)  # before saying it serves: a second viz on the port stops here
     missing = missing_assets()
     if missing:
         print("warning: Solara's page assets are not cached yet (" + ", ".join(f"{n}@{v}" for n, v in missing)

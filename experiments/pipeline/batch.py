@@ -14,7 +14,6 @@ refused batch leaves no half-started store behind.
 
 from __future__ import annotations
 
-import os
 import time
 import traceback
 from collections import defaultdict
@@ -27,7 +26,7 @@ from tqdm import tqdm
 from experiments.pipeline.estimate import Estimate, batch_estimate, choose_executor, memory_budget
 from experiments.pipeline.evaluators import evaluator
 from experiments.pipeline.experiment import Experiment
-from experiments.pipeline.limits import check_memory
+from experiments.pipeline.limits import cap_workers, check_memory
 from experiments.store.folders import result_folder
 from experiments.store.verify import chunk_problem
 from experiments.store.writer import check_identity, open_store, record_chunk, write_chunk
@@ -103,7 +102,7 @@ class Summary:
 def _identity(exp: Experiment) -> tuple[dict, dict]:
     """The manifest's identity fields and the metadata of an experiment's store."""
     ident = {"experiment_file": exp.path, "experiment_sha256": exp.digest, "experiment": exp.name,
-             "runs": exp.n_runs, "chunk_size": exp.chunk_size}
+             "runs": exp.n_runs, "chunk_size": exp.chunk_size, "model_sha256": model_digest()}
     meta = {"experiment": exp.name, "experiment_file": exp.path, "experiment_sha256": exp.digest,
             "scenarios": {s.name: s.digest for s in exp.scenarios}, "parameters": exp.names,
             "events": {s.name: [{"date": e.date, "quantity": e.quantity.name, "op": e.op, "value": e.value,
@@ -128,23 +127,25 @@ class Plan:
 
 
 def plan(exp: Experiment, executor: str = "auto", workers: int | None = None) -> Plan:
-    """Resolve ``auto``, and cap the workers so that one chunk per worker fits in memory.
+    """Resolve ``auto``, and cap the workers by the usable cores, the available memory (each worker's own and
+    one chunk's rows: experiments.pipeline.limits.cap_workers) and the rows budget.
 
     ``auto`` is serial where starting worker processes costs more than they save
     (experiments.pipeline.estimate.choose_executor), processes otherwise.
     """
     est = batch_estimate(exp)
-    n = workers or os.cpu_count() or 1
-    kind = choose_executor(est, n) if executor == "auto" else executor
     budget = memory_budget()
     check_memory(int(est.chunk_bytes), budget, exp.path, None, "chunk_size",
                  "lower chunk_size (or keep summary outputs only)")
-    note = ""
-    if kind != "serial" and est.chunk_bytes * n > budget:
+    n, note = cap_workers(workers, est.chunk_bytes)
+    kind = choose_executor(est, n) if executor == "auto" else executor
+    if kind == "serial":
+        return Plan(kind, 1, est)
+    if est.chunk_bytes * n > budget:
         fit = max(1, int(budget // est.chunk_bytes))
         note = f"{n} workers would hold {est.chunk_bytes * n / 2**30:.1f} GiB at once; using {fit}"
         n = fit
-    return Plan(kind, 1 if kind == "serial" else n, est, note)
+    return Plan(kind, n, est, note)
 
 
 def _todo(root: Path, exp: Experiment, man: dict) -> tuple[dict[int, range], int]:

@@ -30,6 +30,24 @@ def resolve_file(raw: str, config_file: str) -> Path:
     return root if root.exists() else here
 
 
+def check_names(scenario: Scenario) -> Scenario:
+    """``scenario`` itself, or an InputError when a name or label it writes into tables and JSON is not Unicode
+    text (a lone surrogate, which a ``"\\udc80"`` escape in YAML makes): refused before anything runs, not
+    after the simulation when the table is written."""
+    w = scenario.world
+    texts = {"name": [scenario.name], "description": [scenario.description], "world": [w.name],
+             "actors": list(w.actors), "states": [s for states in w.states for s in states],
+             "indices": list(w.indices), "events.label": [e.label for e in scenario.events]}
+    for field, values in texts.items():
+        for text in values:
+            try:
+                str(text).encode("utf-8")
+            except UnicodeEncodeError:
+                raise InputError(scenario.path, None, field, f"{ascii(text)} is not Unicode text (it holds a lone "
+                                 "surrogate, such as a \\udc80 escape); write it in UTF-8") from None
+    return scenario
+
+
 def _scenario(raw, file: str, line: int, field: str) -> tuple[Scenario, str]:
     if not isinstance(raw, str):
         raise InputError(file, line, field, f"must be a scenario name or file, got {raw!r}")
@@ -37,11 +55,11 @@ def _scenario(raw, file: str, line: int, field: str) -> tuple[Scenario, str]:
         path = resolve_file(raw, file)
         if not path.exists():
             raise InputError(file, line, field, f"no such scenario file '{raw}'")
-        return load_scenario(path), str(path.resolve())
+        return check_names(load_scenario(path)), str(path.resolve())
     path = scenario_path(raw)
     if not path.exists():
         raise InputError(file, line, field, f"no such scenario '{raw}'{did_you_mean(raw, [p.stem for p in shipped()])}")
-    return load_scenario(path), raw
+    return check_names(load_scenario(path)), raw
 
 
 def scenario_field(doc: Located, file: str, default: str | None = None) -> tuple[Scenario, str]:

@@ -24,6 +24,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from contextlib import contextmanager
 from typing import Any
 
+from experiments.pipeline.limits import cap_workers
 from experiments.pipeline.workers import sigint_blocked, start_worker
 from model.spec.errors import InputError
 
@@ -201,8 +202,10 @@ def _dask(n: int, scheduler: str | None, initializer: Callable | None, initargs:
 @contextmanager
 def evaluator(kind: str = "serial", workers: int | None = None, scheduler: str | None = None,
               initializer: Callable | None = None, initargs: tuple = ()) -> Iterator[Evaluator]:
-    """An evaluator of the given kind, closed (workers stopped) on leaving the block."""
-    n = workers or os.cpu_count() or 1
+    """An evaluator of the given kind, closed (workers stopped) on leaving the block; its worker processes are
+    capped by the usable cores and the available memory (experiments.pipeline.limits.cap_workers: callers that
+    print the cap call it first)."""
+    n = cap_workers(workers)[0]
     if kind == "serial":
         if initializer is not None:
             initializer(*initargs)

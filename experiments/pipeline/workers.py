@@ -22,8 +22,9 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+
+from experiments.store.atomic import signals_blocked
 
 PR_SET_PDEATHSIG = 1
 
@@ -68,17 +69,9 @@ def start_worker(parent: int, initializer: Callable | None, initargs: tuple) -> 
         initializer(*initargs)
 
 
-@contextmanager
-def sigint_blocked() -> Iterator[None]:
+def sigint_blocked():
     """Block SIGINT in this thread while the block spawns processes (they inherit the mask).
 
     A Ctrl-C that arrives meanwhile stays pending and is delivered when the block ends.
     """
-    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+    return signals_blocked({signal.SIGINT})

@@ -9,6 +9,7 @@ over its final name. See docs/figures.md.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,8 +28,8 @@ from experiments.plots.network import cooperation_network
 from experiments.plots.select import DEFAULT_DYAD
 from experiments.plots.sweep import parameter_heatmap, parameter_sweep
 from experiments.plots.threat import threat_heatmap, threat_lines
-from experiments.store.atomic import atomic_write
-from experiments.store.reader import columns, load, metadata, runs
+from experiments.store.atomic import atomic_write, remove_stale_temporaries
+from experiments.store.reader import load, metadata, require_rows, runs
 from model.spec.domains import DOMAINS
 from model.spec.errors import InputError
 
@@ -42,8 +43,10 @@ _IDS = ("run", "scenario", "replication", "sample", "date", "quarter")
 
 # ------------------------------------------------------------------ writing
 def save_figure(fig, path: Path, fmt: str = "png", dpi: int = DPI) -> Path:
-    """Save ``fig`` to ``path`` atomically (experiments.store.atomic.atomic_write)."""
+    """Save ``fig`` to ``path`` atomically (experiments.store.atomic.atomic_write), first removing temporaries of
+    ``path`` that an earlier, killed run left behind."""
     path = Path(path)
+    remove_stale_temporaries(path.parent, [path.name])
     # Fixed metadata keeps SVG/PDF output byte-stable between runs.
     meta = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None}}[fmt]
     atomic_write(path, lambda tmp: fig.savefig(tmp, format=fmt, dpi=dpi, metadata=meta))
@@ -51,8 +54,11 @@ def save_figure(fig, path: Path, fmt: str = "png", dpi: int = DPI) -> Path:
 
 
 def _safe(name: str) -> str:
-    """A name safe in a file name."""
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", str(name)).strip("_") or "x"
+    """A name safe in a file name, and one name's only: where characters had to be replaced (``crisis a``,
+    ``crisis/a``), a short hash of the name itself is appended, so two names never share a file."""
+    name = str(name)
+    s = re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("_") or "x"
+    return s if s == name else f"{s}-{hashlib.sha256(name.encode('utf-8', 'surrogatepass')).hexdigest()[:6]}"
 
 
 def _date_slug(d: float) -> str:
@@ -75,7 +81,7 @@ class _Store:
 
     def __init__(self, root):
         self.root = Path(root)
-        self.have = columns(self.root)
+        self.have = require_rows(self.root, "nothing to draw")
         self.meta = metadata(self.root)
         self._cache: dict = {}
 
@@ -307,11 +313,19 @@ def build_figures(store_dir, kind: str = "all", *, scenarios=None, date: float |
 
 
 def write_figures(figures, out_dir, fmt: str = "png", dpi: int = DPI) -> list[Path]:
-    """Write built figures as OUT_DIR/<stem>.<fmt>, atomically; returns the paths."""
+    """Write built figures as OUT_DIR/<stem>.<fmt>, atomically; returns the paths. Refuses (before writing) two
+    figures of one file name, also where a file system ignores case, so no figure is silently lost."""
     if fmt not in FORMATS:
         raise InputError("--format", None, "format", f"unknown format '{fmt}' (use {', '.join(FORMATS)})")
     out_dir = Path(out_dir)
-    return [save_figure(fig, out_dir / f"{stem}.{fmt}", fmt, dpi) for stem, fig in figures]
+    names = [f"{stem}.{fmt}" for stem, _ in figures]
+    seen: dict[str, str] = {}
+    for name in names:
+        if name.casefold() in seen:
+            raise InputError(str(out_dir), None, "--out", f"two figures would both be written as {name} "
+                             f"(and {seen[name.casefold()]}); rename one of the scenarios")
+        seen[name.casefold()] = name
+    return [save_figure(fig, out_dir / name, fmt, dpi) for name, (_, fig) in zip(names, figures)]
 
 
 def standard_figures(store_dir, out_dir=None, fmt: str = "png") -> list[Path]:

@@ -20,20 +20,22 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from experiments.store.text import printable
 from model.spec.errors import InputError
 
 LOCK_NAME = ".alliance.lock"
 
 
 def _holder(fd: int) -> str:
-    """Who holds the lock, as the holder wrote it (best effort: the file may be mid-write)."""
+    """Who holds the lock, as the holder wrote it (best effort: the file may be mid-write), safe to print: the
+    file is anyone's to write, so its text never reaches the terminal raw."""
     try:
         info = json.loads(os.pread(fd, 4096, 0).decode("utf-8", "replace") or "{}")
     except (OSError, ValueError):
         info = {}
     if not isinstance(info, dict) or "pid" not in info:
         return "another alliance process"
-    return f"pid {info.get('pid')}, `{info.get('command', '?')}`, started {info.get('started', '?')}"
+    return printable(f"pid {info.get('pid')}, `{info.get('command', '?')}`, started {info.get('started', '?')}")
 
 
 def _acquire(fd: int, root: Path, flag: str) -> None:

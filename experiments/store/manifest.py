@@ -62,9 +62,18 @@ def _check_file(f, where: str) -> str | None:
         return f"{where} is not an object"
     if not isinstance(f.get("path"), str) or not _PART.fullmatch(f["path"]):
         return f"{where}.path is not a part under parts/"
-    if not isinstance(f.get("sha256"), str) or not isinstance(f.get("rows"), int):
+    if not isinstance(f.get("sha256"), str) or not _count(f.get("rows")):
         return f"{where} lacks sha256 or rows"
+    if "bytes" in f and not _count(f["bytes"]):
+        return f"{where}.bytes is not a number of bytes"
+    if "schema" in f and not isinstance(f["schema"], str):
+        return f"{where}.schema is not a fingerprint"
     return None
+
+
+def _count(x) -> bool:
+    """A whole number >= 0 (not a bool, which JSON would give for true/false)."""
+    return isinstance(x, int) and not isinstance(x, bool) and x >= 0
 
 
 def _check_chunk(key: str, entry) -> str | None:
@@ -74,8 +83,9 @@ def _check_chunk(key: str, entry) -> str | None:
     span = entry.get("runs")
     if not (isinstance(span, list) and len(span) == 2 and all(isinstance(x, int) for x in span)):
         return f"{where}.runs is not [first, stop]"
-    if not isinstance(entry.get("failed", {}), dict):
-        return f"{where}.failed is not an object"
+    failed = entry.get("failed", {})
+    if not isinstance(failed, dict) or not all(isinstance(k, str) and k.isdigit() for k in failed):
+        return f"{where}.failed is not an object of run numbers"
     for name, f in entry["files"].items():
         problem = _check_file(f, f"{where}.files.{name}")
         if problem:
@@ -118,10 +128,14 @@ def schema_digest(schema) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def file_entry(root: Path, path: Path, rows: int) -> dict:
-    """A manifest entry for one written part: path, rows, bytes, sha256 and (Parquet) the schema fingerprint."""
-    entry = {"path": Path(path).relative_to(root).as_posix(), "sha256": sha256(path), "rows": rows,
-             "bytes": Path(path).stat().st_size}
-    if Path(path).suffix == ".parquet":
+def file_entry(root: Path, path: Path, rows: int, name: str | None = None) -> dict:
+    """A manifest entry for one written part: path, rows, bytes, sha256 and (Parquet) the schema fingerprint.
+
+    ``name``: the file's path relative to ``root`` when ``path`` is still its temporary
+    (experiments.store.atomic.Staged); default ``path`` relative to ``root``.
+    """
+    rel = Path(name) if name is not None else Path(path).relative_to(root)
+    entry = {"path": rel.as_posix(), "sha256": sha256(path), "rows": rows, "bytes": Path(path).stat().st_size}
+    if rel.suffix == ".parquet":
         entry["schema"] = schema_digest(pq.read_schema(path))
     return entry

@@ -6,13 +6,20 @@ names without reading any rows, :func:`metadata` what ran. Tables carry
 ``df.attrs["source"]`` (the folder) and ``df.attrs["version"]`` (the package that wrote it).
 
 Every entry point checks the store first (experiments.store.verify: sizes, Parquet
-footers, row counts, schemas and run ranges of every listed part; :func:`verify` adds
-sha256) and refuses a damaged one with one line naming the repair command; a part
-that still cannot be read is the same kind of one-line error, never a traceback.
+footers, row counts, schemas and run ranges of every listed part, and metadata.json
+against the manifest; :func:`verify` adds sha256) and refuses a damaged one with one
+line naming the repair command. Every Parquet page read is checked against its CRC32
+checksum (parts written since checksums were; older parts carry none), so a flipped
+bit inside a page is the same one-line error, never a silently different number.
+
+A run folder's table is the one its metadata.json names (``files``): ``alliance run``
+switches a folder from one table and metadata to the next in one staged step
+(experiments.store.atomic), and a table the metadata does not vouch for is never read.
 """
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +28,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from experiments.store.manifest import METADATA, SINGLE, read_json, read_manifest
-from experiments.store.verify import check_single, check_store
+from experiments.store.verify import check_metadata, check_single, check_store, repair_command
 from model.engines.tidy import CATEGORIES
 from model.spec.errors import InputError
 
@@ -44,49 +51,64 @@ def _in_order(man: dict) -> list[tuple[str, dict]]:
 
 
 def _manifest(root: Path, full: bool = False) -> dict | None:
-    """The manifest of a batch folder, after checking every part it lists (None for a run folder)."""
+    """The manifest of a batch folder, after checking every part it lists and the metadata against it (None for a
+    run folder)."""
     man = read_manifest(root)
     if man is not None:
         check_store(root, man, full)
+        check_metadata(root, man, metadata(root))
     return man
 
 
 def _rerun_command(root: Path, meta: dict) -> str:
-    """The command that wrote a run folder (recorded since it is; rebuilt for older folders, without --set)."""
-    if isinstance(meta.get("command"), str):
-        return meta["command"]
+    """The command that wrote a run folder, quoted for a POSIX shell (recorded since it is; rebuilt for older
+    folders, without --set). A recorded command is re-quoted word by word: a folder received from someone else
+    cannot make the printed command run anything but ``alliance run``."""
+    recorded = meta.get("command")
+    if isinstance(recorded, str):
+        try:
+            words = shlex.split(recorded)
+        except ValueError:
+            words = []
+        if words[:2] == ["alliance", "run"]:
+            return shlex.join(words)
     seed = meta.get("seed", {}).get("master", 0) if isinstance(meta.get("seed"), dict) else 0
-    return (f"alliance run {meta.get('scenario_file', meta.get('scenario', 'SCENARIO'))} --seed {seed} "
-            f"-r {meta.get('replications', 1)} --out {root}")
+    return shlex.join(["alliance", "run", str(meta.get("scenario_file", meta.get("scenario", "SCENARIO"))),
+                       "--seed", str(seed), "-r", str(meta.get("replications", 1)), "--out", str(root)])
 
 
 def _single(root: Path, full: bool = False) -> Path:
-    """The one table of an ``alliance run`` folder, checked against its metadata."""
-    single = [root / n for n in SINGLE if (root / n).exists()]
-    if not single:
-        raise InputError(str(root), None, None, "not a result folder (no manifest.json or trajectories file)")
+    """The one table of an ``alliance run`` folder, the one its metadata names, checked against it."""
     meta = metadata(root)
     files = meta.get("files") if isinstance(meta.get("files"), dict) else {}
+    single = [root / n for n in SINGLE if n in files] or [root / n for n in SINGLE if (root / n).exists()]
+    if not single:
+        raise InputError(str(root), None, None, "not a result folder (no manifest.json or trajectories file)")
     check_single(root, single[0], files.get(single[0].name), _rerun_command(root, meta), full)
     return single[0]
 
 
-def _data_files(root: Path) -> list[Path]:
+def _data_files(root: Path) -> tuple[list[Path], str]:
+    """The tidy table's files, and the command that rewrites them if one turns out damaged."""
     man = _manifest(root)
     if man is None:
-        return [_single(root)]
-    return [root / e["files"]["data"]["path"] for _, e in _in_order(man) if "data" in e["files"]]
+        return [_single(root)], _rerun_command(root, metadata(root))
+    return [root / e["files"]["data"]["path"] for _, e in _in_order(man) if "data" in e["files"]], \
+        repair_command(root, man)
 
 
-def _read(path: Path, root: Path, **kwargs) -> pd.DataFrame:
-    """One table of the store; a read failure is one InputError naming the file."""
+def _read(path: Path, root: Path, repair: str, **kwargs) -> pd.DataFrame:
+    """One table of the store, every Parquet page checked against its checksum; a read failure is one InputError
+    naming the file and the command that rewrites it."""
     try:
         if path.suffix == ".csv":
-            return pd.read_csv(path, usecols=kwargs.get("columns"))
-        return pd.read_parquet(path, **kwargs)
+            return pd.read_csv(path, usecols=kwargs.get("columns"), nrows=kwargs.get("nrows"))
+        return pd.read_parquet(path, page_checksum_verification=True, **kwargs)
     except (OSError, ValueError, pa.ArrowException) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise InputError(str(root), None, None, f"cannot read {path.relative_to(root)}: {first}") from None
+        what = "fails its page checksum" if "checksum" in first.lower() else f"cannot be read ({first})"
+        raise InputError(str(root), None, None, f"damaged result store: {path.relative_to(root)} {what}; "
+                         f"rewrite it with: {repair}") from None
 
 
 def verify(root: str | Path) -> str:
@@ -103,12 +125,23 @@ def verify(root: str | Path) -> str:
 def columns(root: str | Path) -> list[str]:
     """The tidy table's column names, read from the first part's schema (no rows are read)."""
     root = _root(root)
-    files = _data_files(root)
+    files, repair = _data_files(root)
     if not files:
         return []
     if files[0].suffix == ".csv":
-        return list(_read(files[0], root).columns)
+        return list(_read(files[0], root, repair, nrows=0).columns)
     return list(pq.read_schema(files[0]).names)
+
+
+def require_rows(root: str | Path, what: str) -> list[str]:
+    """The tidy table's column names; an InputError ("no rows yet") when the folder holds no rows, as a batch
+    interrupted before its first chunk does (``what``: what the caller could not do)."""
+    have = columns(root)
+    if have:
+        return have
+    man = read_manifest(_root(root))
+    hint = f"; finish the batch with: {repair_command(Path(root), man)}" if man is not None else ""
+    raise InputError(str(root), None, None, f"no rows yet: {what}{hint}")
 
 
 def _with_attrs(df: pd.DataFrame, root: Path) -> pd.DataFrame:
@@ -153,19 +186,27 @@ def load(root: str | Path, columns: list[str] | None = None, filters=None) -> pd
     """All rows of a result folder as one DataFrame (``columns``/``filters`` as in pandas.read_parquet, for
     CSV stores too)."""
     root = _root(root)
-    files = _data_files(root)
+    files, repair = _data_files(root)
     if not files:
         return _with_attrs(pd.DataFrame(columns=columns or []), root)
     if files[0].suffix == ".csv":
         wanted = columns and list(dict.fromkeys(list(columns) + [c for g in _groups(filters) for c, _, _ in g]))
-        df = _matching(_read(files[0], root, columns=wanted), filters)
+        df = _matching(_read(files[0], root, repair, columns=wanted), filters)
         return _with_attrs(df if columns is None else df[[c for c in df.columns if c in columns]], root)
-    frames = [_read(f, root, columns=columns, filters=filters) for f in files]
+    frames = [_read(f, root, repair, columns=columns, filters=filters) for f in files]
     return _with_attrs(pd.concat(frames, ignore_index=True), root)
 
 
+def _drawn(meta: dict) -> list[str]:
+    """The parameters a run folder's runs drew one by one (``alliance run --posterior``): table columns."""
+    post = meta.get("posterior")
+    names = post.get("parameters") if isinstance(post, dict) else None
+    return [str(n) for n in names] if isinstance(names, list) else []
+
+
 def runs(root: str | Path) -> pd.DataFrame:
-    """One row per run: ids, parameter values, status and error."""
+    """One row per run: ids, parameter values (each run's own where it drew them from a posterior), status and
+    error."""
     root = _root(root)
     man = _manifest(root)
     if man is None:
@@ -174,12 +215,20 @@ def runs(root: str | Path) -> pd.DataFrame:
         if not m:
             raise InputError(str(root), None, None, "not a result folder (no manifest.json or metadata.json)")
         reps = m.get("replications", 1)
-        return pd.DataFrame({"run": range(reps), "scenario": m.get("scenario"), "replication": range(reps),
-                             "status": "ok", "error": ""} | {k: v for k, v in m.get("parameters", {}).items()})
+        fixed = m.get("parameters", {}) if isinstance(m.get("parameters"), dict) else {}
+        table = pd.DataFrame({"run": range(reps), "scenario": m.get("scenario"), "replication": range(reps),
+                              "status": "ok", "error": ""} | fixed)
+        drawn = _drawn(m)
+        if drawn:  # each run's draw, as the table holds it (one value per run)
+            per_run = load(root, columns=["run", *drawn]).drop_duplicates("run").set_index("run")
+            for name in drawn:
+                table[name] = table["run"].map(per_run[name]).to_numpy()
+        return table
     files = [root / e["files"]["runs"]["path"] for _, e in _in_order(man)]
     if not files:
         return pd.DataFrame()
-    return pd.concat([_read(f, root) for f in files], ignore_index=True)
+    repair = repair_command(root, man)
+    return pd.concat([_read(f, root, repair) for f in files], ignore_index=True)
 
 
 def describe(root: str | Path) -> str:

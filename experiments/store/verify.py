@@ -14,7 +14,16 @@ part. So the default checks read only each part's size and Parquet footer (a few
 - its footer is readable and gives the recorded row count and schema fingerprint (a
   part rewritten without some columns fails here);
 - the minimum and maximum of its ``run`` column (footer statistics) lie in the chunk's
-  runs (a part replaced by another chunk's valid Parquet fails here, even at equal size).
+  runs (a part replaced by another chunk's valid Parquet fails here, even at equal size);
+- a chunk without a data part has every run recorded as failed (a chunk whose data part
+  went missing from the manifest would otherwise drop its runs from every summary);
+- ``metadata.json`` agrees with the manifest (:func:`check_metadata`: the experiment's
+  sha256, and the varied parameters against the runs parts' columns), since summaries
+  read the design from it.
+
+The content of every data page is covered by its CRC32 checksum, which the reader
+verifies as it reads the page (experiments.store.atomic writes them), so a flipped bit
+inside a part is refused when that page is read even where the footer is intact.
 
 ``full=True`` (:func:`experiments.store.reader.verify`, and ``alliance batch --resume``,
 which rehashes to decide what to rerun) adds the sha256 of every byte. Parts recorded
@@ -26,6 +35,7 @@ times checks each part once.
 from __future__ import annotations
 
 import os
+import shlex
 from functools import lru_cache
 from pathlib import Path
 
@@ -38,7 +48,7 @@ from model.spec.errors import InputError
 
 @lru_cache(maxsize=65536)
 def _footer(path: str, size: int, mtime_ns: int) -> tuple | str:
-    """(rows, schema fingerprint, run min, run max) of a Parquet part, or why it is unreadable."""
+    """(rows, schema fingerprint, run min, run max, column names) of a Parquet part, or why it is unreadable."""
     try:
         md = pq.read_metadata(path)
     except (OSError, ValueError, pa.ArrowException) as exc:
@@ -50,10 +60,10 @@ def _footer(path: str, size: int, mtime_ns: int) -> tuple | str:
         for g in range(md.num_row_groups):
             st = md.row_group(g).column(j).statistics
             if st is None or not st.has_min_max:
-                return md.num_rows, schema_digest(schema), None, None
+                return md.num_rows, schema_digest(schema), None, None, tuple(schema.names)
             lo = st.min if lo is None else min(lo, st.min)
             hi = st.max if hi is None else max(hi, st.max)
-    return md.num_rows, schema_digest(schema), lo, hi
+    return md.num_rows, schema_digest(schema), lo, hi, tuple(schema.names)
 
 
 @lru_cache(maxsize=65536)
@@ -92,7 +102,7 @@ def part_problem(root: Path, f: dict, span: tuple[int, int] | None = None, exact
     footer = _footer(str(p), st.st_size, st.st_mtime_ns)
     if isinstance(footer, str):
         return f"is not readable Parquet ({footer})"
-    rows, schema, lo, hi = footer
+    rows, schema, lo, hi, _ = footer
     if rows != f["rows"]:
         return f"has {rows:,} rows where {f['rows']:,} were written"
     if "schema" in f and schema != f["schema"]:
@@ -106,7 +116,8 @@ def part_problem(root: Path, f: dict, span: tuple[int, int] | None = None, exact
 
 
 def repair_command(root: Path, man: dict) -> str:
-    return f"alliance batch {man['experiment_file']} --out {root} --resume"
+    """The command that reruns a batch store's damaged chunks, quoted for a POSIX shell."""
+    return shlex.join(["alliance", "batch", str(man["experiment_file"]), "--out", str(root), "--resume"])
 
 
 def chunk_problem(root: Path, key: str, entry: dict, man: dict, full: bool = False) -> tuple[str, str] | None:
@@ -115,6 +126,9 @@ def chunk_problem(root: Path, key: str, entry: dict, man: dict, full: bool = Fal
     first, stop = entry["runs"]
     if not key.isdigit() or first != int(key) * size or not first < stop <= min(man["runs"], first + size):
         return "manifest.json", f"lists runs {first}–{stop - 1}, which are not chunk {key}'s"
+    if "data" not in entry["files"] and len(entry.get("failed", {})) < stop - first:
+        return "manifest.json", (f"lists chunk {key} (runs {first}–{stop - 1}) without a data part, though not "
+                                 "all of its runs failed")
     for name, f in entry["files"].items():
         problem = part_problem(root, f, (first, stop), exact=name == "runs", full=full)
         if problem:
@@ -130,6 +144,43 @@ def check_store(root: Path, man: dict, full: bool = False) -> None:
         if found:
             raise InputError(str(root), None, None, f"damaged result store: {found[0]} {found[1]}; "
                              f"rerun the damaged chunks with: {repair_command(root, man)}")
+
+
+_RUN_IDS = {"run", "scenario", "sample", "replication", "status", "error"}
+
+
+def _run_columns(root: Path, man: dict) -> tuple[str, ...] | None:
+    """The parameter columns of the store's runs parts (from the first part's footer; None without chunks)."""
+    for _, entry in sorted(man["chunks"].items()):
+        p = Path(root) / entry["files"]["runs"]["path"]
+        st = _stat(p)
+        footer = _footer(str(p), st.st_size, st.st_mtime_ns) if st else "missing"
+        if not isinstance(footer, str):
+            return tuple(c for c in footer[4] if c not in _RUN_IDS)
+    return None
+
+
+def metadata_problem(root: Path, man: dict, meta: dict) -> str | None:
+    """What in ``metadata.json`` contradicts the manifest and the parts (None when they agree)."""
+    if meta.get("experiment_sha256", man["experiment_sha256"]) != man["experiment_sha256"]:
+        return "names another experiment (sha256) than manifest.json"
+    if "parameters" not in meta:  # a store written by hand (tests) or before metadata listed them: nothing to compare
+        return None
+    params = meta["parameters"]
+    if not (isinstance(params, list) and all(isinstance(p, str) for p in params)):
+        return "has no list of the varied parameters ('parameters')"
+    held = _run_columns(root, man)
+    if held is not None and tuple(params) != held:
+        return f"lists the varied parameters {params}, the runs tables hold {list(held)}"
+    return None
+
+
+def check_metadata(root: Path, man: dict, meta: dict) -> None:
+    """Raise one InputError when a batch store's metadata.json contradicts its manifest (summaries read both)."""
+    problem = metadata_problem(root, man, meta)
+    if problem:
+        raise InputError(str(root), None, None, f"damaged result store: metadata.json {problem}; rewrite it with: "
+                         f"{repair_command(root, man)}")
 
 
 def check_single(root: Path, path: Path, recorded: dict | None, repair: str, full: bool = False) -> None:

@@ -2,17 +2,20 @@
 
 Every file is written atomically (experiments.store.atomic); a chunk enters the
 manifest only after both of its parts are on disk with their checksums, so an
-interrupted batch leaves a folder that ``--resume`` finishes exactly.
+interrupted batch leaves a folder that ``--resume`` finishes exactly. A resumed batch
+must be the same experiment run by the same model (the sha256 of ``model/``): chunks of
+two versions of the model would mix in one store that matches neither.
 """
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 import pandas as pd
 
-from experiments.store.atomic import write_json, write_table
-from experiments.store.manifest import METADATA, PARTS, file_entry, read_manifest, write_manifest
+from experiments.store.atomic import remove_stale_temporaries, write_json, write_table
+from experiments.store.manifest import METADATA, PARTS, file_entry, read_json, read_manifest, write_manifest
 from model.engines.tidy import CATEGORIES
 from model.spec.errors import InputError
 
@@ -20,7 +23,7 @@ from model.spec.errors import InputError
 def check_identity(root: Path, experiment: dict, resume: bool) -> dict | None:
     """The manifest of ``root`` when this experiment may write there (None for a new store); writes nothing.
 
-    Refuses to mix experiments, or to overwrite finished results without ``resume``.
+    Refuses to mix experiments or models, or to overwrite finished results without ``resume``.
     """
     man = read_manifest(root)
     if man is None:
@@ -32,15 +35,29 @@ def check_identity(root: Path, experiment: dict, resume: bool) -> dict | None:
     if not resume:
         raise InputError(str(root), None, "--out", "already holds results of this experiment; "
                          "add --resume to finish it, or choose another --out folder")
+    _check_model(root, man, experiment)
     return man
 
 
+def _check_model(root: Path, man: dict, experiment: dict) -> None:
+    """Refuse to resume a store written by another version of the model (recorded in the manifest, or in the
+    metadata of stores written before the manifest recorded it)."""
+    now = experiment.get("model_sha256")
+    was = man.get("model_sha256") or (read_json(root / METADATA, "metadata") or {}).get("model_sha256")
+    if not now or not was or was == now:
+        return
+    fresh = shlex.join(["alliance", "batch", str(experiment["experiment_file"]), "--out",
+                        f"{Path(root)}-model-{now[:8]}"])
+    raise InputError(str(root), None, "--resume", f"holds runs of another version of the model (model sha256 "
+                     f"{str(was)[:12]}…, now {now[:12]}…); resuming would mix runs of both models in one store. "
+                     f"Start afresh in a new folder: {fresh}")
+
+
 def _remove_temporaries(root: Path) -> None:
-    """Half-written temporaries of a killed batch (atomic writes that never reached their rename)."""
-    parts = root / PARTS
-    if parts.is_dir():
-        for tmp in parts.glob(".*.tmp"):
-            tmp.unlink(missing_ok=True)
+    """Half-written temporaries of a killed batch (atomic writes that never reached their rename); the caller
+    holds the folder's lock, so no one else is writing them."""
+    for folder in (root, root / PARTS):
+        remove_stale_temporaries(folder, everyone=True)
 
 
 def open_store(root: Path, experiment: dict, metadata: dict, resume: bool) -> dict:
@@ -53,7 +70,8 @@ def open_store(root: Path, experiment: dict, metadata: dict, resume: bool) -> di
     man = check_identity(root, experiment, resume)
     if man is not None:
         _remove_temporaries(root)
-        return man
+        write_json({**metadata, "kind": "batch"}, root / METADATA)  # the same experiment and model: repairs an
+        return man                                                   # edited metadata.json
     man = {**experiment, "chunks": {}}
     root.mkdir(parents=True, exist_ok=True)
     write_json({**metadata, "kind": "batch"}, root / METADATA)

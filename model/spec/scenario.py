@@ -86,8 +86,8 @@ def scenario_path(name_or_path: str | Path) -> Path:
 
 
 def shipped() -> list[Path]:
-    """The shipped scenario files, sorted by name."""
-    return sorted(SCENARIOS_DIR.glob("*.yaml"))
+    """The shipped scenario files, sorted by name (a folder that happens to be named ``x.yaml`` is not one)."""
+    return sorted(p for p in SCENARIOS_DIR.glob("*.yaml") if p.is_file())
 
 
 def _chain(path: Path) -> list[tuple[Path, Located]]:
@@ -110,7 +110,7 @@ def _chain(path: Path) -> list[tuple[Path, Located]]:
             hint = did_you_mean(current.stem, [p.stem for p in shipped()])
             raise InputError(str(referrer), line_of_ref, "extends", f"no such scenario '{current.stem}'{hint}")
         if len(seen) >= MAX_EXTENDS:
-            raise InputError(str(current), None, "extends", f"extends chain longer than {MAX_EXTENDS}")
+            raise InputError(str(referrer), line_of_ref, "extends", f"extends chain longer than {MAX_EXTENDS}")
         seen.append(resolved)
         doc = load_mapping(current, "scenario file")
         F.check_keys(doc, str(current), _TOP)
