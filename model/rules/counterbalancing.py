@@ -60,10 +60,13 @@ def alignment_update(align: np.ndarray, target: np.ndarray, floor: np.ndarray, p
 
 def assertiveness_update(assertive: np.ndarray, ambition: np.ndarray, encircled: np.ndarray, revisionism: np.ndarray,
                          standing: np.ndarray, params: Params) -> np.ndarray:
-    """Z_i <- Z_i + r (min(1, a_i + w_E E_i + w_PT v_i Pi_i) - Z_i). (R, N).
+    """Z_i <- Z_i + r (Z*_i - Z_i), Z*_i = a_i + (1 - a_i) x/(1 + x), x = w_E E_i + w_PT v_i Pi_i. (R, N).
 
-    v_i is the actor's revisionism and Pi_i its strength against its rivals (capabilities.standing):
-    a dissatisfied challenger grows more assertive as it approaches and passes parity (Organski & Kugler)."""
-    goal = np.minimum(1.0, ambition + params.assertiveness_encirclement[:, None] * encircled
-                      + params.transition_assertiveness[:, None] * (revisionism * standing))
+    Encirclement and, for a revisionist (v_i), its strength against its rivals (Pi_i, capabilities.standing)
+    raise the goal above the actor's ambition toward 1 without reaching it, so a further push always
+    shows: a dissatisfied challenger grows more assertive as it approaches and passes parity (Organski &
+    Kugler)."""
+    x = (params.assertiveness_encirclement[:, None] * encircled
+         + params.transition_assertiveness[:, None] * (revisionism * standing))
+    goal = ambition + (1.0 - ambition) * (x / (1.0 + x))
     return assertive + params.assertiveness_rate[:, None] * (goal - assertive)
