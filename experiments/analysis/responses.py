@@ -1,162 +1,206 @@
-"""The model's what-if responses: paired scenario-minus-reference differences, one table for tests and docs.
+"""The model's what-if responses against the expectations written before the fit (data/expectations.yaml).
 
-    python -m experiments.analysis.responses [--replications 40] [--seed 2024]
-    python -m experiments.analysis.responses --posterior data/posterior_1990_2025 [--draws 200]
-
-Each response is the mean over a window of a measure in a scenario minus the same
-measure in its reference, run by run under common random numbers. At fixed parameters
-(the registry defaults, or ``--set``) the table gives the mean, its paired standard
-error and the runs' 5-95 % range; with ``--posterior`` each run draws its own parameters
-(the same draw in every scenario) and the table gives the median and 5-95 % range over
-draws and the share of draws in which the response has its stated sign. The cases are
-the rows of tests/test_responses.py and of docs/scenarios.md, Section 10.
+Each expectation is a paired difference: a scenario minus its reference, averaged over a window,
+for a measure (:data:`MEASURES`), run by run under the same parameters and shocks
+(model/spec/pairing.py). Over posterior draws (one run per draw, sample r = draw r in every
+scenario) or over replications at fixed parameters, :func:`judge` gives each row's effect (median,
+5–95 % of the draws, mean and its interval, the shares of draws with each sign), whether it holds
+by the rule the file states (docs/expectations.md), and, over draws, the parameters its spread rests
+on (experiments/analysis/attribution.py). Nothing here prints: ``alliance responses`` does.
 """
 
 from __future__ import annotations
 
-import argparse
-import sys
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from experiments.pipeline.posterior_file import read_posterior
+from experiments.analysis import attribution
+from experiments.pipeline.posterior_file import Posterior
 from model.engines import kernel
 from model.engines.record import Trajectory
+from model.spec import fields as F
 from model.spec import pairing
-from model.spec.domains import DOMAINS
-from model.spec.overrides import parse_assignments
-from model.spec.scenario import load_scenario
+from model.spec.domains import CIVILIAN_DOMAINS, DOMAINS, MILITARY_DOMAINS
+from model.spec.errors import InputError
+from model.spec.paths import ROOT
+from model.spec.scenario import Scenario, load_scenario
 from model.spec.world import World
+from model.spec.yamlio import load_mapping
 
-SCENARIOS = ("historical_baseline", "taiwan_crisis", "no_ukraine_war", "sco_counterbalancing", "article9_amendment",
-             "us_retrenchment", "detente", "no_reinterpretation", "no_dpj_turn")
-MILITARY = [DOMAINS.index(d) for d in ("exercises", "logistics", "collective_defence")]
+EXPECTATIONS = ROOT / "data" / "expectations.yaml"
 SEED_DEFAULT = 2024
-HOLD_LEVEL = 0.997  # a response holds when this t interval of its paired mean lies on the stated side of 0
+MILITARY_INDEX = [DOMAINS.index(d) for d in MILITARY_DOMAINS]
+CIVILIAN_INDEX = [DOMAINS.index(d) for d in CIVILIAN_DOMAINS]
+
+
+def _dyad(a: str, b: str, domains=None) -> Callable[[World, Trajectory], np.ndarray]:
+    def read(w: World, t: Trajectory) -> np.ndarray:
+        c = t.cooperation[:, :, w.index(a), w.index(b)]
+        return (c if domains is None else c[..., domains]).mean(axis=-1)
+    return read
+
+
+def _threat(a: str, b: str) -> Callable[[World, Trajectory], np.ndarray]:
+    return lambda w, t: t.threat[:, :, w.index(a), w.index(b)]
+
+
+MEASURES: dict[str, tuple[str, Callable[[World, Trajectory], np.ndarray]]] = {
+    "japan_nato": ("the Japan–NATO cooperation index", lambda w, t: t.indices["japan_nato"]),
+    "china_russia": ("China–Russia alignment", lambda w, t: t.indices["china_russia_alignment"]),
+    "japan_us": ("Japan–US cooperation, mean over domains", _dyad("Japan", "United States")),
+    "japan_nato_military": ("Japan–NATO cooperation in the military domains", _dyad("Japan", "NATO", MILITARY_INDEX)),
+    "japan_nato_civilian": ("Japan–NATO cooperation in the civilian domains", _dyad("Japan", "NATO", CIVILIAN_INDEX)),
+    "japan_threat_china": ("Japan's threat from China", _threat("Japan", "China")),
+    "japan_threat_russia": ("Japan's threat from Russia", _threat("Japan", "Russia")),
+    "china_threat_japan": ("China's threat from Japan", _threat("China", "Japan")),
+    "nato_consensus": ("NATO's effective out-of-area consensus",
+                       lambda w, t: t.effective_consensus[:, :, w.index("NATO")]),
+    "japan_constitution": ("Japan's legal state (0 strict … 4 amendment)",
+                           lambda w, t: t.constitution[:, :, w.index("Japan")].astype(float)),
+}
 
 
 @dataclass(frozen=True)
-class Case:
-    """One response: scenario minus reference, of a measure averaged over a window, in a direction."""
+class Expectation:
+    """One expected response (a row of data/expectations.yaml)."""
 
+    id: str
     what: str
     scenario: str
     reference: str
     measure: str
     window: tuple[float, float]
     direction: int
-    minimum: float
+    source: str
+    larger_than: str = ""
+    weak: bool = False
 
 
-CASES = [
-    Case("a Taiwan crisis raises Japan-NATO cooperation", "taiwan_crisis", "historical_baseline", "japan_nato",
-         (2030, 2040), +1, 0.02),
-    Case("a Taiwan crisis loosens Japan's constraints", "taiwan_crisis", "historical_baseline",
-         "japan_military_ceiling", (2030, 2040), +1, 0.005),
-    Case("the war in Ukraine raises Japan-NATO cooperation", "historical_baseline", "no_ukraine_war", "japan_nato",
-         (2023, 2025), +1, 0.02),
-    Case("the war in Ukraine raises NATO's out-of-area consensus", "historical_baseline", "no_ukraine_war",
-         "nato_consensus", (2023, 2025), +1, 0.02),
-    Case("SCO counterbalancing raises China-Russia alignment", "sco_counterbalancing", "historical_baseline",
-         "china_russia", (2030, 2040), +1, 0.01),
-    Case("SCO counterbalancing pulls Japan and NATO closer", "sco_counterbalancing", "historical_baseline",
-         "japan_nato", (2030, 2040), +1, 0.01),
-    Case("an Article 9 amendment raises China-Russia alignment (the spiral)", "article9_amendment",
-         "historical_baseline", "china_russia", (2030, 2040), +1, 0.01),
-    Case("US retrenchment lowers Japan-US cooperation", "us_retrenchment", "historical_baseline", "japan_us",
-         (2032, 2040), -1, 0.02),
-    Case("US retrenchment does not lower Japan-NATO cooperation (hedging)", "us_retrenchment",
-         "historical_baseline", "japan_nato", (2032, 2040), +1, 0.0),
-    Case("a detente lowers China-Russia alignment", "detente", "historical_baseline", "china_russia", (2030, 2040),
-         -1, 0.01),
-    Case("the 2014 reinterpretation raises military cooperation", "historical_baseline", "no_reinterpretation",
-         "japan_nato_military", (2015, 2040), +1, 0.02),
-    Case("the DPJ's pacifist turn lowers military cooperation while it governs", "historical_baseline",
-         "no_dpj_turn", "japan_nato_military", (2010, 2012.75), -1, 0.005),
-]
+@dataclass(frozen=True)
+class Rule:
+    """How a row is judged: the share of draws with the sign, and the level of the interval of the mean."""
+
+    share: float = 0.9
+    level: float = 0.9
 
 
-def measure(name: str, world: World, t: Trajectory) -> np.ndarray:
-    """A (runs, quarters) array of one measure (docs/scenarios.md, Section 10 lists them)."""
-    ja, na, us = (world.index(a) for a in ("Japan", "NATO", "United States"))
-    return {
-        "japan_nato": lambda: t.indices["japan_nato"],
-        "china_russia": lambda: t.indices["china_russia_alignment"],
-        "japan_us": lambda: t.cooperation[:, :, ja, us].mean(axis=-1),
-        "nato_consensus": lambda: t.effective_consensus[:, :, na],
-        "japan_military_ceiling": lambda: t.ceiling[:, :, ja, na][..., MILITARY].mean(axis=-1),
-        "japan_nato_military": lambda: t.cooperation[:, :, ja, na][..., MILITARY].mean(axis=-1),
-    }[name]()
+_ROW = {"id", "what", "scenario", "reference", "measure", "window", "direction", "source", "larger_than", "weak"}
 
 
+def _row(item, file: str, k: int) -> Expectation:
+    where = f"responses[{k}]."
+    F.check_keys(item, file, _ROW, required=("id", "scenario", "reference", "measure", "window", "direction"),
+                 where=where)
+    measure = F.text(item, "measure", file, where, choices=tuple(MEASURES))
+    larger = F.text(item, "larger_than", file, where, default="")
+    if larger and larger not in MEASURES:
+        F.text(item, "larger_than", file, where, choices=tuple(MEASURES))
+    window = F.sequence(item, "window", file, where)
+    if len(window) != 2:
+        raise InputError(file, item.line_of("window"), where + "window", "give [first year, last year]")
+    lo, hi = (F.finite_number(window[i], file, window.lines[i], where + "window") for i in (0, 1))
+    if hi < lo:
+        raise InputError(file, item.line_of("window"), where + "window", f"{hi} is before {lo}")
+    direction = int(F.number(item, "direction", file, where, -1, 1, integer=True))
+    if direction == 0:
+        raise InputError(file, item.line_of("direction"), where + "direction", "must be +1 or -1")
+    return Expectation(F.text(item, "id", file, where), F.text(item, "what", file, where, default=""),
+                       F.text(item, "scenario", file, where), F.text(item, "reference", file, where), measure,
+                       (lo, hi), direction, F.text(item, "source", file, where, default=""), larger,
+                       F.flag(item, "weak", file, where, default=False))
+
+
+def load_expectations(path: str | Path = EXPECTATIONS) -> tuple[Rule, list[Expectation]]:
+    """The judging rule and the expected responses of an expectations file (errors name file, line, field)."""
+    file = str(path)
+    doc = load_mapping(Path(path), "expectations file")
+    F.check_keys(doc, file, {"share", "level", "responses"}, required=("responses",))
+    rule = Rule(F.number(doc, "share", file, "", 0.5, 1.0, default=0.9),
+                F.number(doc, "level", file, "", 0.5, 0.999, default=0.9))
+    items = F.sequence(doc, "responses", file)
+    rows = [_row(F.item_mapping(items, k, file, "responses"), file, k) for k in range(len(items))]
+    seen: set[str] = set()
+    for k, r in enumerate(rows):
+        if r.id in seen:
+            raise InputError(file, items.lines[k], f"responses[{k}].id", f"duplicate id '{r.id}'")
+        seen.add(r.id)
+    return rule, rows
+
+
+# ------------------------------------------------------------------ running the scenarios
 @dataclass
 class Runs:
-    """Every scenario's runs from one kernel call, and where each scenario's rows are."""
+    """Every scenario's runs, paired: row r of each scenario is the same sample (draw) and replication."""
 
-    world: World
-    start: float
-    t: Trajectory
-    rows: dict[str, slice]
+    scenarios: dict[str, Scenario]
+    trajectories: dict[str, Trajectory]
+    draws: list[dict[str, float]]  # the parameter draw of run r (empty mappings at fixed parameters)
 
-    def effect(self, case: Case) -> np.ndarray:
-        """Per run: the scenario minus the reference, averaged over the case's window (inclusive)."""
-        y = measure(case.measure, self.world, self.t)
-        dates = self.start + self.t.quarters / 4.0
-        w = (dates >= case.window[0]) & (dates <= case.window[1])
-        return (y[self.rows[case.scenario]][:, w] - y[self.rows[case.reference]][:, w]).mean(axis=1)
+    def series(self, scenario: str, measure: str) -> np.ndarray:
+        sc = self.scenarios[scenario]
+        return MEASURES[measure][1](sc.world, self.trajectories[scenario])
 
-
-def run_all(parameters: list[dict[str, float]], seed: int, drawn: bool = False) -> Runs:
-    """One run per entry of ``parameters`` in every scenario, paired across scenarios: run k is replication k
-    at fixed parameters, sample k when each entry is a posterior draw (``drawn``; model/spec/pairing.py)."""
-    scs = {n: load_scenario(n) for n in SCENARIOS}
-    n = len(parameters)
-    specs = [r for s in SCENARIOS
-             for r in (pairing.runs(scs[s], seed, n, draws=parameters) if drawn
-                       else pairing.runs(scs[s], seed, n, parameters[0] if parameters else None))]
-    rows = {s: slice(i * n, (i + 1) * n) for i, s in enumerate(SCENARIOS)}
-    base = scs["historical_baseline"]
-    return Runs(base.world, base.start, kernel.run(specs), rows)
+    def effect(self, e: Expectation, measure: str | None = None) -> np.ndarray:
+        """Per run: the scenario minus the reference, averaged over the window (inclusive)."""
+        m = measure or e.measure
+        sc = self.scenarios[e.scenario]
+        dates = sc.start + self.trajectories[e.scenario].quarters / 4.0
+        w = (dates >= e.window[0] - 1e-9) & (dates <= e.window[1] + 1e-9)
+        return (self.series(e.scenario, m)[:, w] - self.series(e.reference, m)[:, w]).mean(axis=1)
 
 
-def table(runs: Runs, over_draws: bool) -> pd.DataFrame:
-    """One row per case: at fixed parameters the mean and paired SE; over posterior draws the share with the sign."""
-    rows = []
-    for i, c in enumerate(CASES, 1):
-        d = runs.effect(c)
-        lo, med, hi = np.quantile(d, [0.05, 0.5, 0.95])
-        row = {"case": i, "what": c.what, "minimum": c.direction * c.minimum, "median": med, "p05": lo, "p95": hi}
-        if over_draws:
-            row["share_with_sign"] = float(np.mean(c.direction * d > 0 if c.minimum > 0 else c.direction * d >= 0))
-        else:
-            e = pairing.effect(d, level=HOLD_LEVEL)
-            mean, near = float(e["mean"]), float(e["low"] if c.direction > 0 else e["high"])
-            row |= {"mean": mean, "interval": (float(e["low"]), float(e["high"])),
-                    "holds": bool(c.direction * near > 0 and c.direction * mean >= c.minimum)}
-        rows.append(row)
-    return pd.DataFrame(rows)
+def run_all(names: list[str], seed: int, n: int, overrides: dict | None = None,
+            draws: list[dict[str, float]] | None = None) -> Runs:
+    """n paired runs of each named scenario: replications 0..n-1 at fixed parameters, or samples 0..n-1 with
+    one posterior draw each (model/spec/pairing.py); one kernel call per scenario."""
+    scs = {name: load_scenario(name) for name in dict.fromkeys(names)}
+    traj = {name: kernel.run(pairing.runs(sc, seed, n, overrides, draws)) for name, sc in scs.items()}
+    return Runs(scs, traj, draws or [{}] * n)
 
 
-def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--replications", type=int, default=40, help="runs per scenario at fixed parameters (default 40)")
-    p.add_argument("--set", action="append", metavar="NAME=VALUE", help="fixed parameter values (repeatable)")
-    p.add_argument("--posterior", help="a posterior folder: each run draws its parameters from it")
-    p.add_argument("--draws", type=int, default=200, help="posterior draws (default 200)")
-    p.add_argument("--seed", type=int, default=SEED_DEFAULT,
-                   help=f"master seed of the runs and the draws (default {SEED_DEFAULT})")
-    args = p.parse_args(argv)
-    if args.posterior:
-        points = read_posterior(args.posterior).draw(args.draws, args.seed)
-    else:
-        points = [parse_assignments(args.set)] * args.replications
-    out = table(run_all(points, args.seed, drawn=bool(args.posterior)), over_draws=bool(args.posterior))
-    with pd.option_context("display.width", 200, "display.max_colwidth", 70):
-        print(out.to_string(index=False, float_format=lambda v: f"{v:+.4f}"))
-    return 0
+def scenarios_of(rows: list[Expectation]) -> list[str]:
+    return list(dict.fromkeys(s for r in rows for s in (r.scenario, r.reference)))
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+# ------------------------------------------------------------------ judging
+def judge(runs: Runs, rule: Rule, rows: list[Expectation], post: Posterior | None = None) -> pd.DataFrame:
+    """One row per expectation: the effect's statistics, whether it holds, and what its spread rests on."""
+    out = []
+    for e in rows:
+        d = runs.effect(e)
+        st = pairing.effect(d, level=rule.level)
+        signed = e.direction * d
+        with_sign, against = float(np.mean(signed > 0)), float(np.mean(signed < 0))
+        near = float(st["low"] if e.direction > 0 else st["high"])
+        interval_ok = bool(e.direction * near > 0)
+        sign_ok = (against <= 1.0 - rule.share) if e.weak else (with_sign >= rule.share)
+        order = np.nan
+        if e.larger_than:
+            other = runs.effect(e, e.larger_than)
+            order = float(np.mean(e.direction * (d - other) > 0))
+        holds = sign_ok and interval_ok and (not e.larger_than or order >= rule.share)
+        rests = attribution.rests_on(d, runs.draws, post) if any(runs.draws) else []
+        out.append({"id": e.id, "what": e.what, "expected": "+" if e.direction > 0 else "−",
+                    "weak": e.weak, "draws": int(st["pairs"]), "median": float(st["median"]),
+                    "q05": float(st["q05"]), "q95": float(st["q95"]), "mean": float(st["mean"]),
+                    "low": float(st["low"]), "high": float(st["high"]), "with_sign": with_sign,
+                    "against": against, "order": order, "holds": holds,
+                    "rests_on": attribution.describe(rests), "source": e.source})
+    return pd.DataFrame(out)
+
+
+def responses(post: Posterior | None, n: int, seed: int = SEED_DEFAULT, overrides: dict | None = None,
+              path: str | Path = EXPECTATIONS) -> pd.DataFrame:
+    """The judged expectation table: over ``n`` posterior draws, or over ``n`` replications at fixed parameters."""
+    rule, rows = load_expectations(path)
+    draws = post.draw(n, seed) if post is not None else None
+    runs = run_all(scenarios_of(rows), seed, n, overrides, draws)
+    table = judge(runs, rule, rows, post)
+    table.attrs.update(share=rule.share, level=rule.level, n=n, seed=seed,
+                       over="posterior draws" if post is not None else "replications at fixed parameters",
+                       posterior=post.path if post is not None else None)
+    return table

@@ -61,6 +61,14 @@ class Posterior:
     names: tuple[str, ...]
     theta: np.ndarray
     weights: np.ndarray
+    prior: tuple[tuple[float, float, bool], ...] = ()  # per parameter: the fit's (low, high, log) prior range
+
+    def prior_of(self, k: int) -> tuple[float, float, bool]:
+        """The prior range the k-th parameter was fitted on (the registry's range when not recorded)."""
+        if self.prior:
+            return self.prior[k]
+        reg = REGISTRY[self.names[k]]
+        return reg.low, reg.high, False
 
     def draw(self, n: int, seed: int) -> list[dict[str, float]]:
         """n parameter mappings drawn with the posterior weights (seeded; the same seed, the same draws)."""
@@ -171,4 +179,14 @@ def read_posterior(path: str | Path, file: str | None = None, line: int | None =
         if theta[:, k].min() < reg.low or theta[:, k].max() > reg.high:
             raise InputError(str(p), None, n, f"draws outside the registry range [{reg.low}, {reg.high}]")
     w = w / w.max()  # scaled first: weights near the largest float would overflow their sum
-    return Posterior(str(p), names, theta, w / w.sum())
+    return Posterior(str(p), names, theta, w / w.sum(), _priors(names, rec))
+
+
+def _priors(names: tuple[str, ...], rec: dict | None) -> tuple[tuple[float, float, bool], ...]:
+    """The prior ranges the record gives for the fitted parameters (registry ranges for the others)."""
+    given = {}
+    if rec is not None and isinstance(rec.get("parameters"), list):
+        for q in rec["parameters"]:
+            if isinstance(q, dict) and all(isinstance(q.get(k), (int, float)) for k in ("low", "high")):
+                given[q.get("name")] = (float(q["low"]), float(q["high"]), bool(q.get("log", False)))
+    return tuple(given.get(n, (REGISTRY[n].low, REGISTRY[n].high, False)) for n in names)

@@ -62,7 +62,7 @@ REGISTRY: dict[str, Parameter] = {
         _P("demonstration", "share", 0.38, 0.0, 1.0,
            "how much a partner's assertiveness is read into an aligned actor's intent ('Ukraine today, East Asia "
            "tomorrow')", "threat"),
-        _P("linkage", "share", 0.0679, 0.0, 1.0,
+        _P("linkage", "share", 0.0883, 0.0, 1.0,
            "how much the threat from an actor extends to its aligned partners ('indivisible security')", "threat"),
         _P("transnational_decay", "1/quarter", 0.06, 0.02, 0.3,
            "share of a transnational shock (terrorism, piracy, cyber, disasters) fading each quarter", "threat"),
@@ -79,7 +79,7 @@ REGISTRY: dict[str, Parameter] = {
            "pull of a reliable partner (reciprocity memory above one half)", "preferences"),
         _P("weight_hub", "incentive", 1.5, 0.0, 3.0,
            "pull of a common engaged ally (the US as hub of both alliances)", "preferences"),
-        _P("weight_commitment", "incentive", 2.13, 0.0, 3.0,
+        _P("weight_commitment", "incentive", 3.0, 0.0, 3.0,
            "pull of an alliance commitment on cooperating with one's allies, times one's engagement", "alliances"),
         _P("weight_hedge", "incentive/fear", 4.47, 0.0, 5.0,
            "pull between two actors who both fear abandonment by their common ally (hedging)", "alliances"),
@@ -98,7 +98,7 @@ REGISTRY: dict[str, Parameter] = {
         # constraints and how they move (model/rules/constraints.py, model/rules/domestic.py)
         _P("dovish_penalty", "share", 0.8, 0.0, 1.0,
            "how far a fully dovish government lowers its ceiling in military domains", "constraints"),
-        _P("consensus_threat", "1/threat", 0.108, 0.0, 10.0,
+        _P("consensus_threat", "1/threat", 0.183, 0.0, 10.0,
            "how fast threat (incl. threat extended by alignment) wins over members holding back out-of-area "
            "cooperation", "constraints"),
         _P("orientation_rate", "1/quarter", 0.09, 0.0, 0.3,
@@ -112,7 +112,7 @@ REGISTRY: dict[str, Parameter] = {
            "threat level at and above which dovish turns no longer happen", "domestic"),
         _P("dovish_jump", "dovishness", 0.4, 0.0, 1.0,
            "rise of dovishness in a dovish turn", "domestic"),
-        _P("reform_rate", "1/quarter", 0.402, 0.0, 1.0,
+        _P("reform_rate", "1/quarter", 0.281, 0.0, 1.0,
            "largest hazard per quarter of the next loosening step of a constraint (reinterpretation, law)",
            "domestic"),
         _P("reform_threat", "pressure/threat", 15.7, 0.0, 40.0,
@@ -122,20 +122,20 @@ REGISTRY: dict[str, Parameter] = {
         _P("reform_pressure", "pressure/demand", 4.73, 0.0, 40.0,
            "reform pressure per unit of a partner's demand beyond the legal limit (an ally's demand for "
            "burden-sharing, partners' contributions)", "domestic"),
-        _P("reform_crisis", "pressure/level", 11.6, 0.0, 40.0,
+        _P("reform_crisis", "pressure/level", 15.1, 0.0, 40.0,
            "reform pressure per unit of transnational threat above its baseline (a crisis that exposes the "
            "constraint: the Gulf War, 9/11)", "domestic"),
         _P("reform_barrier", "pressure/step", 6.57, 0.0, 10.0,
            "pressure a loosening step needs, per step (an amendment, the fourth step, needs four times the first's)",
            "domestic"),
         # realised cooperation and institutions (model/rules/cooperation.py, model/rules/institutions.py)
-        _P("build_rate", "1/quarter", 0.0369, 0.01, 0.5,
+        _P("build_rate", "1/quarter", 0.048, 0.01, 0.5,
            "share of the gap closed per quarter when cooperation grows (institution building)", "cooperation"),
         _P("decay_rate", "1/quarter", 0.05, 0.001, 0.2,
            "share of the gap closed per quarter when cooperation shrinks (institutional inertia)", "cooperation"),
         _P("trust_memory", "1/quarter", 0.1, 0.01, 0.5,
            "share of the gap to the partner's latest fulfilment closed per quarter", "cooperation"),
-        _P("institution_rate", "1/quarter", 0.5, 0.0, 0.5,
+        _P("institution_rate", "1/quarter", 0.35, 0.0, 0.5,
            "share of the gap between cooperation (or alignment) and its institutional floor the floor closes "
            "per quarter", "institutions"),
         _P("institution_erosion", "1/quarter", 0.01, 0.0, 0.05,
@@ -152,9 +152,9 @@ REGISTRY: dict[str, Parameter] = {
            "cost of aligning without agreements (treaties and pacts lower it)", "counterbalancing"),
         _P("assertiveness_rate", "1/quarter", 0.058, 0.005, 0.3,
            "share of the gap to target assertiveness closed per quarter", "counterbalancing"),
-        _P("assertiveness_encirclement", "share", 1.03, 0.0, 2.0,
+        _P("assertiveness_encirclement", "share", 2.0, 0.0, 2.0,
            "rise of assertiveness per unit of perceived encirclement", "counterbalancing"),
-        _P("transition_assertiveness", "share", 1.05, 0.0, 2.0,
+        _P("transition_assertiveness", "share", 1.4, 0.0, 2.0,
            "rise of a revisionist's assertiveness per unit of its strength share against its rivals (power "
            "transition)", "counterbalancing"),
     ]
