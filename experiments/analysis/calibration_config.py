@@ -17,6 +17,7 @@ A calibration config is a YAML file (see ``experiments/calibrate_baseline.yaml``
       japan_nato: {band: data/japan_nato_target.csv, milestones: data/japan_nato_milestones.csv}
       china_russia_alignment: {band: data/china_russia_target.csv, milestones: data/china_russia_milestones.csv}
     weights: {japan_nato: 1.0, china_russia_alignment: 1.0, order: 0.0001}
+    steps: {file: data/legal_steps.csv, weight: 0.002, tolerance: 1.0}   # optional: the legal steps' dates
 
 Relative file paths are looked up beside the config file first, then in the project root.
 
@@ -30,6 +31,13 @@ the quarters of the fit window. ``inversions`` counts milestone pairs (all targe
 milestones dated inside the window, in date order) whose simulated crossing quarters,
 the first window quarter in which the median of the milestone's index reaches its
 ``code_level`` (never: +inf), are in the wrong order.
+
+With ``steps``, each legal step the record dates inside the window (data/legal_steps.csv:
+Japan 1992, 2001, 2014, NATO 2010) adds ``weight * max(|median date - date| - tolerance, 0)**2``
+(years; a step the median run never takes counts as taken five years after the window), and
+each step the record never took before the window's end (an amendment of Article 9) adds the same
+for every year the median run takes it before that end. The step dates are outputs of the reform
+hazard (model/rules/domestic.py), so the fit asks the mechanism to produce them.
 
 Every mistake in a config is an :class:`~model.spec.errors.InputError` naming file, line and
 field, raised before anything is written.
@@ -46,7 +54,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from experiments.analysis.history import RECORDS, read_band, read_milestones
+from experiments.analysis.history import RECORDS, STEPS, StepDate, read_band, read_milestones, read_steps
 from experiments.pipeline.config import count_field, resolve_file, scenario_field, seed_field
 from model.spec import fields as F
 from model.spec.errors import InputError, did_you_mean
@@ -58,7 +66,7 @@ from model.spec.yamlio import Located, load_mapping
 DEFAULT_SCENARIO = BASELINE
 DEFAULT_ORDER_WEIGHT = 1e-4
 _TOP = {"scenario", "description", "parameters", "fit_window", "replications", "trials", "seed", "workers",
-        "targets", "weights", "method", "abc"}
+        "targets", "weights", "method", "abc", "steps"}
 METHODS = ("optuna", "abc")  # a point fit (Optuna TPE) or a posterior (ABC-SMC, experiments/analysis/posterior.py)
 _ABC = {"population", "generations", "quantile", "min_acceptance", "batch"}
 # The abc: block's bounds, also those of --population and --generations (experiments/cli/main.py): with fewer
@@ -100,6 +108,10 @@ class CalibrationConfig:
     description: str = ""
     method: str = "optuna"
     abc: dict = field(default_factory=dict)  # ABC-SMC settings (population, generations, quantile, ...)
+    steps: list[StepDate] = field(default_factory=list)  # the legal steps the fit asks the hazard to date
+    step_file: str | None = None
+    step_weight: float = 0.0
+    step_tolerance: float = 1.0
 
     @property
     def window_dates(self) -> tuple[float, float]:
@@ -126,6 +138,8 @@ class CalibrationConfig:
                         for t in self.targets],
             "order_weight": self.order_weight, "model": model_digest(),
         }
+        if self.steps:  # configs without steps keep the fingerprint they had
+            blob["steps"] = [_sha(self.step_file or ""), self.step_weight, self.step_tolerance]
         return hashlib.sha256(json.dumps(blob, sort_keys=True).encode()).hexdigest()
 
 
@@ -204,12 +218,28 @@ def load_config(path: str | Path, replications: int | None = None, trials: int |
     for flag, value in (("replications", replications), ("trials", trials), ("workers", workers)):
         if value is not None and value < 1:
             raise InputError(f"--{flag}", None, flag, f"must be at least 1, got {value}")
-    return CalibrationConfig(
+    config = CalibrationConfig(
         path=file, scenario=scenario, scenario_ref=ref, parameters=params, window=(first, last),
         replications=replications or reps, trials=trials or n_trials, seed=seed, workers=workers or n_workers,
         targets=targets, order_weight=order_weight, description=F.text(doc, "description", file, default=""),
         method=F.text(doc, "method", file, default="optuna", choices=METHODS), abc=_abc_settings(doc, file),
     )
+    _steps(doc, file, config)
+    return config
+
+
+def _steps(doc: Located, file: str, config: CalibrationConfig) -> None:
+    """The ``steps:`` block: the file of the legal steps' dates, their weight and tolerance (years)."""
+    if "steps" not in doc:
+        return
+    s = F.mapping(doc, "steps", file)
+    F.check_keys(s, file, {"file", "weight", "tolerance"}, where="steps.")
+    path = resolve_file(F.text(s, "file", file, "steps.", default=f"data/{STEPS}"), file)
+    end = config.window_dates[1]
+    config.steps = read_steps(path, config.scenario.world, end, file, s.line_of("file"), "steps.file")
+    config.step_file = str(path)
+    config.step_weight = F.number(s, "weight", file, "steps.", 0.0, 1e6, default=0.002)
+    config.step_tolerance = F.number(s, "tolerance", file, "steps.", 0.0, 50.0, default=1.0)
 
 
 def _abc_settings(doc: Located, file: str) -> dict:

@@ -9,12 +9,13 @@ column). See data/README.md and data/coding.md for the sources and the coding.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from model.spec.errors import InputError
+from model.spec.errors import InputError, did_you_mean
 from model.spec.paths import DATA_DIR
 from model.spec.timegrid import step_of
 
@@ -87,3 +88,43 @@ def read_milestones(path: Path, file: str | None = None, line: int | None = None
     if "event" not in df.columns:
         df["event"] = ""
     return df.sort_values("date", kind="stable").reset_index(drop=True)
+
+
+STEPS = "legal_steps.csv"  # the dates of the legal steps, in data/
+
+
+@dataclass(frozen=True)
+class StepDate:
+    """A constraint state an actor reached on a date of the record (``date`` None: not reached by the record's end)."""
+
+    actor: int
+    state: int
+    name: str  # ``Japan:pko_1992``
+    date: float | None
+
+
+def read_steps(path: Path, world, record_end: float, file: str | None = None, line: int | None = None,
+               where: str = "steps") -> list[StepDate]:
+    """Every state after the first of every actor with endogenous constraints, with the date the record gives
+    (data/legal_steps.csv) or None: a state the record never reached before ``record_end`` (Article 9 has not
+    been amended), which a fit must then not reach before that date either."""
+    df = _read_csv(path, file or str(path), line, where, ("date",))
+    _finite(df, path, ("date",))
+    given: dict[tuple[int, int], float] = {}
+    for i, row in enumerate(df.itertuples(index=False)):
+        actor, state = str(getattr(row, "actor", "")), str(getattr(row, "state", ""))
+        if actor not in world.actors:
+            raise InputError(str(path), i + 2, "actor", f"unknown actor '{actor}'{did_you_mean(actor, world.actors)}")
+        a = world.index(actor)
+        if state not in world.states[a]:
+            raise InputError(str(path), i + 2, "state", f"'{actor}' has no state '{state}'"
+                                                        f"{did_you_mean(state, world.states[a])}")
+        given[(a, world.states[a].index(state))] = float(row.date)
+    out = []
+    for a, actor in enumerate(world.actors):
+        if not world.endogenous[a]:
+            continue
+        for s, state in enumerate(world.states[a][1:], start=1):
+            date = given.get((a, s))
+            out.append(StepDate(a, s, f"{actor}:{state}", date if date is None or date < record_end else None))
+    return out

@@ -13,7 +13,8 @@ import math
 import numpy as np
 
 from experiments.analysis.calibration_config import CalibrationConfig, Target
-from experiments.pipeline.outcomes import index_paths
+from experiments.analysis.history import StepDate
+from experiments.pipeline.outcomes import point_paths
 from model.spec.runspec import parameters_for
 from model.spec.timegrid import steps_in
 
@@ -38,12 +39,43 @@ def count_inversions(order_times: list[tuple[float, float]]) -> tuple[int, int]:
     return inv, pairs
 
 
+NEVER = 5.0  # years after the window's end at which a step the median run never takes is counted
+
+
+def step_medians(entered: np.ndarray, start: float, steps: list[StepDate]) -> dict[str, float]:
+    """Per step: the median over replications of the date it was first reached (+inf where never). ``entered``:
+    (R, N, S) quarters of one point (-1 never)."""
+    out = {}
+    for st in steps:
+        q = entered[:, st.actor, st.state].astype(float)
+        out[st.name] = float(np.median(np.where(q >= 0, start + q / 4.0, np.inf)))
+    return out
+
+
+def step_terms(dates: dict[str, float], steps: list[StepDate], window: tuple[float, float], tolerance: float
+               ) -> dict[str, float]:
+    """Per step: squared years outside the tolerance (taken too late or too early; see the config's docs)."""
+    lo, hi = window
+    out = {}
+    for st in steps:
+        sim = dates[st.name]
+        if st.date is not None and lo - _GRID_TOL <= st.date < hi - _GRID_TOL:
+            miss = abs(min(sim, hi + NEVER) - st.date)
+        elif st.date is None or st.date >= hi - _GRID_TOL:
+            miss = max(hi - sim, 0.0)  # never taken by the window's end: each year before it is a miss
+        else:
+            continue  # dated before the window: not this window's business
+        out[st.name] = max(miss - tolerance, 0.0) ** 2
+    return out
+
+
 def score(medians: dict[str, np.ndarray], start: float, targets: list[Target], window: tuple[float, float],
-          order_weight: float) -> dict[str, float]:
+          order_weight: float, steps: dict[str, float] | None = None, step_weight: float = 0.0) -> dict[str, float]:
     """Objective terms for median trajectories (index -> median by scenario quarter) in a window.
 
     ``window`` is [first date, end date) in years. Returns ``score`` and its components:
-    ``mse_<index>`` (mean squared distance outside the band), ``inversions`` and ``order_pairs``.
+    ``mse_<index>`` (mean squared distance outside the band), ``inversions`` and ``order_pairs``, and, given
+    ``steps`` (step name -> squared years off, :func:`step_terms`), ``step_<name>`` each.
     """
     lo, hi = window
     out: dict[str, float] = {}
@@ -66,6 +98,9 @@ def score(medians: dict[str, np.ndarray], start: float, targets: list[Target], w
     inv, pairs = count_inversions(crossings)
     out["inversions"] = float(inv)
     out["order_pairs"] = float(pairs)
+    for name, off in (steps or {}).items():
+        out[f"step_{name}"] = off
+        total += step_weight * off
     out["score"] = total + order_weight * inv
     return out
 
@@ -78,19 +113,19 @@ class Objective:
         self.last_date = config.window_dates[1] - 0.25
 
     def medians(self, values: dict[str, float], replications: int | None = None, seed: int | None = None,
-                last_date: float | None = None) -> dict[str, np.ndarray]:
+                last_date: float | None = None) -> tuple[dict[str, np.ndarray], dict[str, float]]:
+        """The median of each target index per quarter, and each legal step's median date."""
         cfg = self.config
-        _, paths = index_paths(cfg.scenario, [values], replications or cfg.replications,
-                               cfg.seed if seed is None else seed, last_date=last_date or self.last_date,
-                               indices=[t.index for t in cfg.targets])
-        return {k: np.median(v[0], axis=0) for k, v in paths.items()}
+        p = point_paths(cfg.scenario, [values], replications or cfg.replications, cfg.seed if seed is None else seed,
+                        last_date=last_date or self.last_date, indices=[t.index for t in cfg.targets])
+        return ({k: np.median(v[0], axis=0) for k, v in p.indices.items()},
+                step_medians(p.entered[0], cfg.scenario.start, cfg.steps))
 
     def evaluate(self, values: dict[str, float], window: tuple[float, float] | None = None,
                  replications: int | None = None, seed: int | None = None) -> dict[str, float]:
         """The objective terms of ``values`` in ``window`` (default: the fit window)."""
         window = window or self.config.window_dates
-        meds = self.medians(values, replications, seed, last_date=window[1] - 0.25)
-        return score(meds, self.config.scenario.start, self.config.targets, window, self.config.order_weight)
+        return terms(self.config, *self.medians(values, replications, seed, last_date=window[1] - 0.25), window)
 
     def __call__(self, values: dict[str, float]) -> dict[str, float]:
         return self.evaluate(values)
@@ -102,3 +137,11 @@ def start_values(config: CalibrationConfig) -> dict[str, float]:
     return {p.name: float(min(max(base[p.name], p.low), p.high)) for p in config.parameters}
 
 
+
+
+def terms(config: CalibrationConfig, medians: dict[str, np.ndarray], steps: dict[str, float],
+          window: tuple[float, float]) -> dict[str, float]:
+    """The objective of a config for one point's median paths and step dates, in ``window``."""
+    off = step_terms(steps, config.steps, window, config.step_tolerance) if config.steps else None
+    return score(medians, config.scenario.start, config.targets, window, config.order_weight, off,
+                 config.step_weight)

@@ -36,9 +36,9 @@ import numpy as np
 import pandas as pd
 
 from experiments.analysis.calibration_config import CalibrationConfig
-from experiments.analysis.objective import score
+from experiments.analysis.objective import step_medians, terms
 from experiments.pipeline.evaluators import evaluator
-from experiments.pipeline.outcomes import index_paths
+from experiments.pipeline.outcomes import point_paths
 from experiments.pipeline.posterior_file import weighted_median, weighted_quantile
 from experiments.store.atomic import Staged, json_writer, table_path, table_writer
 from model.spec.errors import InputError
@@ -120,12 +120,12 @@ def distances(config: CalibrationConfig, theta: np.ndarray, first: int) -> np.nd
     names = [p.name for p in config.parameters]
     window = config.window_dates
     points = [dict(zip(names, row.tolist())) for row in theta]
-    _, paths = index_paths(config.scenario, points, config.replications, config.seed, last_date=window[1] - 0.25,
-                           indices=[t.index for t in config.targets], paired=False, first=first)
+    p = point_paths(config.scenario, points, config.replications, config.seed, last_date=window[1] - 0.25,
+                    indices=[t.index for t in config.targets], paired=False, first=first)
     out = np.empty(len(theta))
     for s in range(len(theta)):
-        meds = {k: np.median(v[s], axis=0) for k, v in paths.items()}
-        out[s] = score(meds, config.scenario.start, config.targets, window, config.order_weight)["score"]
+        meds = {k: np.median(v[s], axis=0) for k, v in p.indices.items()}
+        out[s] = terms(config, meds, step_medians(p.entered[s], config.scenario.start, config.steps), window)["score"]
     return out
 
 

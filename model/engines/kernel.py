@@ -17,6 +17,7 @@ from model.spec.parameters import Params
 from model.spec.policies import resolve
 from model.spec.runspec import RunSpec
 from model.spec.seeding import draw_generator, noise_generator
+from model.spec.variables import RECORDED
 
 BLOCK = 20  # quarters of shocks and draws per generator call (the same streams as one call per quarter)
 
@@ -29,8 +30,9 @@ def _check_compatible(specs: list[RunSpec]) -> None:
             raise ValueError("runs in one kernel call must share world and horizon; group them first")
 
 
-def run(specs: list[RunSpec], keep=None, block: int = BLOCK) -> Trajectory:
-    """Run every spec to the end of its horizon; return the recorded trajectories."""
+def run(specs: list[RunSpec], keep=None, block: int = BLOCK, variables: tuple[str, ...] = RECORDED) -> Trajectory:
+    """Run every spec to the end of its horizon; return the recorded trajectories (of ``variables``, by default
+    every recorded one; the indices and the legal steps' dates always)."""
     _check_compatible(specs)
     sc0 = specs[0].scenario
     world, steps = sc0.world, sc0.steps
@@ -52,7 +54,7 @@ def run(specs: list[RunSpec], keep=None, block: int = BLOCK) -> Trajectory:
         for ev in sc.events:
             by_step.setdefault(ev.step, []).append(ev)
         scheduled.append((sc, mask, by_step, np.zeros((len(specs), len(sc.conditions)), dtype=bool)))
-    rec = Recorder(state, world, steps, keep)
+    rec = Recorder(state, world, steps, keep, variables=variables)
     rec.record(0, state)
     for _sc, mask, by_step, _ in scheduled:
         schedule.apply_events(state, by_step.get(0, ()), mask)

@@ -19,15 +19,17 @@ class Trajectory(Arrays):
     quarters: np.ndarray
     indices: dict[str, np.ndarray]
     entered: np.ndarray
+    recorded: tuple[str, ...]
 
     def __init__(self, quarters: np.ndarray, arrays: dict[str, np.ndarray], indices: dict[str, np.ndarray],
                  entered: np.ndarray):
-        super().__init__({"quarters": quarters, "indices": indices, "entered": entered, **arrays})
+        super().__init__({"quarters": quarters, "indices": indices, "entered": entered, "recorded": tuple(arrays),
+                          **arrays})
 
     @property
     def arrays(self) -> dict[str, np.ndarray]:
-        """The recorded variables by name (``quarters`` and ``indices`` aside)."""
-        return {name: getattr(self, name) for name in RECORDED}
+        """The recorded variables by name (``quarters``, ``indices`` and ``entered`` aside)."""
+        return {name: getattr(self, name) for name in self.recorded}
 
     def head(self, k: int) -> Trajectory:
         """A copy of the first ``k`` kept quarters."""
@@ -40,20 +42,25 @@ class Trajectory(Arrays):
     def concat(parts: list[Trajectory]) -> Trajectory:
         """Stack trajectories of the same kept quarters along the run axis."""
         first = parts[0]
-        return Trajectory(first.quarters, {f: np.concatenate([getattr(p, f) for p in parts]) for f in RECORDED},
+        return Trajectory(first.quarters, {f: np.concatenate([getattr(p, f) for p in parts]) for f in first.recorded},
                           {k: np.concatenate([p.indices[k] for p in parts]) for k in first.indices},
                           np.concatenate([p.entered for p in parts]))
 
 
 class Recorder:
-    """Copies the state into preallocated arrays at the kept quarters."""
+    """Copies the state into preallocated arrays at the kept quarters.
 
-    def __init__(self, state, world, steps: int, keep=None, track: bool = False):
+    ``variables`` (default: every variable the registry marks ``recorded``) narrows what is kept; the world
+    indices and the dates of the legal steps are always kept (calibration reads nothing else)."""
+
+    def __init__(self, state, world, steps: int, keep=None, track: bool = False,
+                 variables: tuple[str, ...] = RECORDED):
         self.keep = np.arange(steps + 1) if keep is None else np.asarray(sorted(set(int(k) for k in keep)))
         self.slot = {int(q): i for i, q in enumerate(self.keep)}
         r, nq = state.runs, len(self.keep)
+        self.variables = tuple(variables)
         arrays = {f: np.zeros((r, nq) + getattr(state, f).shape[1:], dtype=getattr(state, f).dtype)
-                  for f in RECORDED}
+                  for f in self.variables}
         self.t = Trajectory(self.keep, arrays, {k: np.zeros((r, nq)) for k in world.indices},
                             np.full((r, world.n, world.ceilings.shape[1]), -1, dtype=np.int64))
         self.world = world
@@ -70,7 +77,7 @@ class Recorder:
         self.latest = index_values(state, self.world)
         if i is None:
             return
-        for f in RECORDED:
+        for f in self.variables:
             getattr(self.t, f)[:, i] = getattr(state, f)
         for k, v in self.latest.items():
             self.t.indices[k][:, i] = v

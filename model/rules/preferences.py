@@ -61,6 +61,12 @@ def dread(threat: np.ndarray, proximity: np.ndarray, engagement: np.ndarray, par
             + params.weight_backlash[:, None, None] * backlash(threat, proximity))
 
 
+_M = MILITARY[:, None]  # (D, 1) militarisation
+_URGE = 0.3 + 0.7 * _M  # how hard a reason pulls in each domain
+_NEAR = _URGE * (1.0 - _M)  # the weight of a partner's help without reach
+_REACH = _URGE * _M  # the weight of its help with reach (military domains)
+
+
 def transnational_pull(levels: np.ndarray) -> np.ndarray:
     """Per-domain transnational threat: sum_k relevance_dk X_k, (R, K) -> (R, D)."""
     return osum(RELEVANCE[None, :, :] * levels[:, None, :], axis=2)
@@ -82,22 +88,24 @@ def desired(help_any: np.ndarray, help_reach: np.ndarray, levels: np.ndarray, af
     at once; every element sees the same operations in any layout.
     """
     r, n = help_any.shape[:2]
+    d = len(MILITARY)
     flat = (1, r * n * n)
-    m = MILITARY[:, None]  # (D, 1)
-    urge = (0.3 + 0.7 * m)
     w = params.weight_threat[:, None, None]
-    near = (w * help_any).reshape(flat)
-    reach = (w * help_reach).reshape(flat)
-    trans = np.repeat((params.weight_transnational[:, None] * transnational_pull(levels)).T, n * n, axis=1)
-    rival = params.weight_partner_threat[:, None, None] * partner_threat  # one does not arm a rival
-    y = (urge * (1.0 - m) * near + urge * m * reach + trans) * np.maximum(0.0, 1.0 + affinity).reshape(flat)
-    y += urge * pull.reshape(flat)  # alliance reasons weigh as threats do: most in the military domains
-    y -= rival.reshape(flat)
-    y -= m * fear.reshape(flat)
-    cost = np.repeat((params.cost_scale[:, None] * COST[None, :]).T, n * n, axis=1)  # (D, R*N*N)
-    relief = 1.0 - np.repeat(params.agreement_effect, n * n)[None, :] * np.moveaxis(agreement, -1, 0).reshape(
-        len(MILITARY), -1)
-    y -= cost * relief
+    y = _NEAR * (w * help_any).reshape(flat)  # (D, R*N*N); every step below works in place
+    tmp = _REACH * (w * help_reach).reshape(flat)
+    y += tmp
+    y += np.repeat((params.weight_transnational[:, None] * transnational_pull(levels)).T, n * n, axis=1)
+    y *= np.maximum(0.0, 1.0 + affinity).reshape(flat)
+    np.multiply(_URGE, pull.reshape(flat), out=tmp)  # alliance reasons weigh as threats do: most where m_d is high
+    y += tmp
+    y -= (params.weight_partner_threat[:, None, None] * partner_threat).reshape(flat)  # one does not arm a rival
+    np.multiply(_M, fear.reshape(flat), out=tmp)
+    y -= tmp
+    relief = np.moveaxis(agreement, -1, 0).reshape(d, -1) * np.repeat(params.agreement_effect, n * n)[None, :]
+    np.subtract(1.0, relief, out=relief)
+    relief *= np.repeat((params.cost_scale[:, None] * COST[None, :]).T, n * n, axis=1)  # cost_d (1 - a_eff ag)
+    y -= relief
     np.maximum(y, 0.0, out=y)
-    wish = y / (1.0 + y)
-    return np.ascontiguousarray(np.moveaxis(wish.reshape(len(MILITARY), r, n, n), 0, -1))
+    np.add(y, 1.0, out=tmp)
+    y /= tmp
+    return np.ascontiguousarray(np.moveaxis(y.reshape(d, r, n, n), 0, -1))

@@ -23,8 +23,10 @@ Policy = Callable[[np.ndarray, np.ndarray], np.ndarray]
 def standard(want: np.ndarray, ceiling: np.ndarray) -> np.ndarray:
     """O = W K / (W + K - W K): below both wish W and limit K, equal to W when K = 1 and to K when W = 1,
     rising in both (1/O = 1/W + 1/K - 1); 0 when either is 0."""
-    den = want + ceiling - want * ceiling
-    return np.where(den > 0.0, want * ceiling / np.where(den > 0.0, den, 1.0), 0.0)
+    prod = want * ceiling
+    den = want + ceiling
+    den -= prod
+    return np.divide(prod, den, out=np.zeros_like(prod), where=den > 0.0)
 
 
 def reluctant(want: np.ndarray, ceiling: np.ndarray) -> np.ndarray:
