@@ -32,16 +32,23 @@ _SIGNS = {  # files that only one kind of result writes
     "run": ("trajectories.parquet", "trajectories.csv"),
     "sensitivity": ("sensitivity.json", "indices.csv"),
     "calibration": ("study.db", "calibration.json"),
+    "screening": ("screening.csv", "screening.json"),
+    "responses": ("responses.csv", "responses.json"),
+    "whatif": ("whatif.csv", "whatif.json"),
 }
 _COMMAND = {"batch": "alliance batch", "run": "alliance run", "sensitivity": "alliance sensitivity",
-            "calibration": "alliance calibrate"}
+            "calibration": "alliance calibrate", "screening": "alliance screen", "responses": "alliance responses",
+            "whatif": "alliance whatif"}
 _WRITES = {  # every name each kind writes at the top of its folder (figures/: alliance plot's default)
     "batch": {"manifest.json", "metadata.json", "parts", "figures"},
     "run": {"trajectories.parquet", "trajectories.csv", "metadata.json", "figures"},
     "sensitivity": {"sensitivity.json", "indices.csv", "indices.png", "samples.parquet"},
     "calibration": {"study.db", "study.db-journal", "study.db-wal", "study.db-shm", "calibration.json",
                     "best_parameters.yaml", "trials.parquet", "fit.png", "posterior.parquet", "populations.parquet",
-                    "posterior.json", "posterior.png"},
+                    "posterior.json", "posterior.png", "posterior.nc", "check.csv", "check.json", "steps.csv"},
+    "screening": {"screening.csv", "screening.json", "selected.csv"},
+    "responses": {"responses.csv", "responses.json"},
+    "whatif": {"whatif.csv", "whatif.json", "drivers.csv", "figures"},
 }
 
 
