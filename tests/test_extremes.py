@@ -20,7 +20,7 @@ import pytest
 from model.engines import kernel
 from model.spec import pairing
 from model.spec.domains import DOMAINS
-from model.spec.scenario import load_scenario
+from model.spec.scenario import load_scenario, shipped
 
 pytestmark = pytest.mark.slow
 
@@ -314,7 +314,6 @@ def test_a_one_off_shock_fades(tmp_path):
 
 
 # ---------------------------------------------------------------- 7. no parameter is inert
-SCENARIOS_FOR_INERTIA = ("historical_baseline", "us_retrenchment", "sco_counterbalancing", "taiwan_crisis")
 
 
 def test_every_parameter_moves_some_output():
@@ -324,7 +323,7 @@ def test_every_parameter_moves_some_output():
     turn, needs more than two to be seen.)"""
     from model.spec.parameters import REGISTRY
 
-    scs = [load_scenario(n) for n in SCENARIOS_FOR_INERTIA]
+    scs = [load_scenario(p) for p in shipped()]
     inert = []
     for name, p in REGISTRY.items():
         moved = False

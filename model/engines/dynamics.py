@@ -93,7 +93,7 @@ def decide(s: State, world: World, params: Params, noise: np.ndarray, draws: np.
     wide = threat.extended(s.threat, s.alignment, params, mask)
     level = threat.level(wide)
     fear = alliances.abandonment(level, world.alliance, s.engagement)
-    help_any, help_reach = preferences.help_against(wide, np.swapaxes(share, 1, 2), world.proximity)
+    help_any, help_reach = preferences.help_against(wide, share, world.proximity)
     want = preferences.desired(help_any, help_reach, s.transnational,
                                preferences.affinity(s.democracy, s.trust, world.alliance, s.engagement, params),
                                alliances.pull(world.alliance, s.engagement, fear, params), s.threat,
@@ -106,7 +106,7 @@ def decide(s: State, world: World, params: Params, noise: np.ndarray, draws: np.
              "effective_consensus": agreed,
              "constitution": s.constitution.copy()},
         want=want,
-        encircled=counterbalancing.encirclement(s.threat, s.cooperation, capabilities.world_share(s.power)),
+        encircled=counterbalancing.encirclement(s.rivalry, s.cooperation, s.power),
         help=help_any,
         share=share,
         standing=capabilities.standing(share, s.rivalry),

@@ -32,11 +32,6 @@ def share(strength: np.ndarray) -> np.ndarray:
     return strength[:, None, :] / (strength[:, :, None] + strength[:, None, :])
 
 
-def world_share(power: np.ndarray) -> np.ndarray:
-    """p_i = N P_i / sum_k P_k: power relative to the average actor (1 for an average one). (R, N)."""
-    return power * power.shape[1] / osum(power, axis=1)[:, None]
-
-
 def standing(strength_share: np.ndarray, rivalry: np.ndarray) -> np.ndarray:
     """Pi_i = sum_j r_ij g_ji / sum_j r_ij: an actor's share of strength against its rivals, weighted by
     rivalry (0 without rivals); what power-transition theory says a challenger's ambition follows. (R, N)."""

@@ -1,8 +1,8 @@
 """Counterbalancing: encirclement, bloc alignment (SCO) and assertiveness (Jervis 1976, 1978; Walt 1987).
 
-An actor feels encircled by the military cooperation of those it fears: every
-cooperating pair counts, weighted by the two partners' power in the world (an
-intensity, not an average, and not weighted by the encircled actor's own weakness).
+An actor feels encircled by the military cooperation of its rivals: every cooperating
+pair counts, weighted by the two partners' power relative to the others (an intensity,
+not an average, and not weighted by the encircled actor's own weakness or fear).
 Balancers align when both gain: each gains from a partner in proportion to its own
 threats and the partner's usefulness against them, and to the encirclement it feels
 times the partner's share of their joint strength; rivals do not ally (the drive falls
@@ -22,26 +22,30 @@ from model.spec.domains import MILITARY
 from model.spec.parameters import Params
 
 
-def encirclement(threat: np.ndarray, coop: np.ndarray, weight: np.ndarray) -> np.ndarray:
-    """E_c = sum over pairs {i, j} (i, j != c) of p_i p_j mil_ij (T_ci + T_cj) / 2. (R, N).
+def encirclement(rivalry: np.ndarray, coop: np.ndarray, power: np.ndarray) -> np.ndarray:
+    """E_c = sum over pairs {i, j} (i, j != c) of p^c_i p^c_j mil_ij (r_ci + r_cj) / 2. (R, N).
 
-    p_i is i's power relative to the average actor (``weight``, (R, N)), mil_ij the pair's mean military
-    cooperation. By the symmetry of mil this equals (1/2) sum_i p_i T_ci sum_j mil_ij p_j (i, j != c).
+    The military cooperation of c's rivals, weighted by their power: a pressure on c, not c's fear of it.
+    p^c_i = (N - 1) P_i / sum_{k != c} P_k is i's power relative to the average of the others, so c's own
+    strength or weakness does not enter its encirclement (a weak actor is not more encircled than a strong one
+    by the same ring); mil_ij is the pair's mean military cooperation. By the symmetry of mil this equals
+    (1/2) sum_i p^c_i r_ci sum_j mil_ij p^c_j (i, j != c).
     """
-    n = threat.shape[1]
+    n = rivalry.shape[1]
     mil = osum(coop * MILITARY[None, None, None, :], axis=3) / MILITARY.sum()  # (R, N, N), zero diagonal
-    p = weight[:, None, :] * off_diagonal(n)  # [r, c, i] = p_i, none toward oneself
+    others = osum(power, axis=1)[:, None] - power  # (R, N): sum of everyone else's power, per c
+    p = (power[:, None, :] * ((n - 1) / others)[:, :, None]) * off_diagonal(n)  # [r, c, i] = p^c_i, 0 for i = c
     reach = osum(mil[:, None, :, :] * p[:, :, None, :], axis=3)  # [r, c, i] = sum_j mil_ij p_j
-    return 0.5 * osum(p * threat * reach, axis=2)
+    return 0.5 * osum(p * rivalry * reach, axis=2)
 
 
 def alignment_goal(encircled: np.ndarray, help_against: np.ndarray, strength_share: np.ndarray,
                    rivalry: np.ndarray, balancer: np.ndarray, agreement: np.ndarray, params: Params) -> np.ndarray:
     """A*_ij = min(b_i, b_j) clip(z), z = (1 - r_ij) min(G_ij, G_ji) - c_A (1 - a_eff ag_ij). (R, N, N).
 
-    G_ij = w_S M_ij + w_E E_i g_ij is what i gains from aligning with j: M_ij = sum_k T^_ik u_jk, i's threats
-    weighted by j's usefulness against each (the demand rule's help, preferences.help_against), and the
-    encirclement i feels times j's share of their joint strength. Both must gain, and rivals do not ally.
+    G_ij = w_S M_ij + w_E E_i g_ij is what i gains from aligning with j: M_ij = g_ij sum_k T^_ik, i's threats
+    times j's share of their joint strength (the demand rule's help, preferences.help_against), and the
+    encirclement i feels times that share. Both must gain, and rivals do not ally.
     ``agreement`` is the dyad's mean agreement over domains (treaties, partnerships, pacts).
     """
     gain = (params.weight_alignment_threat[:, None, None] * help_against

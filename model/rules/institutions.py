@@ -1,8 +1,8 @@
 """Institutionalisation (Keohane 1984): floors that sustained cooperation builds and disuse erodes.
 
 Each dyad's floor (per domain for cooperation; one for counterbalancing alignment)
-chases the realised level slowly and erodes slowly when what the sides want stays
-below it. Cooperation and alignment never fall below their floor. Agreements do not
+chases the share of the realised level that institutions lock in, and erodes slowly
+when what the sides want stays below it. Cooperation and alignment never fall below their floor. Agreements do not
 set floors: they lower costs (model/rules/preferences.py, counterbalancing.py).
 """
 
@@ -14,12 +14,15 @@ from model.spec.parameters import Params
 
 
 def institutionalise(floor: np.ndarray, level: np.ndarray, goal: np.ndarray, params: Params) -> np.ndarray:
-    """F <- F + r_I (L - F) - r_E (F - G)^+ (level L >= F, goal G), any shape with the run axis first."""
+    """F <- F + r_I (theta L - F) - r_E (F - G)^+ (level L, goal G), any shape with the run axis first.
+
+    The floor chases the share theta of the realised level that institutions lock in (not all cooperation
+    is institutionalised), and erodes while the sides want less than it holds."""
     shape, flat = floor.shape, (floor.shape[0], -1)  # a (R, everything) view: long inner loops
     f, lv, g = floor.reshape(flat), level.reshape(flat), goal.reshape(flat)
     unused = f - g
     np.maximum(unused, 0.0, out=unused)
     unused *= params.institution_erosion[:, None]
-    grown = f + params.institution_rate[:, None] * (lv - f)
+    grown = f + params.institution_rate[:, None] * (params.institution_share[:, None] * lv - f)
     grown -= unused
     return grown.reshape(shape)

@@ -22,12 +22,14 @@ from model.spec.domains import COST, MILITARY, RELEVANCE
 from model.spec.parameters import Params
 
 
-def help_against(threat: np.ndarray, usefulness: np.ndarray, proximity: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """What partner j offers against i's threats: (M_ij, M^reach_ij), sums over third parties k of
-    T^_ik u_jk and of T^_ik u_jk reach_jk; ``usefulness[r, j, k]`` = u_jk is j's share of strength
-    against k, S_j / (S_j + S_k). (R, N, N) each."""
-    against = threat[:, :, None, :] * usefulness[:, None, :, :]  # i, j, k
-    return sum_over_others(against), sum_over_others(against * proximity[None, None, :, :])
+def help_against(threat: np.ndarray, share: np.ndarray, proximity: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """What partner j offers against i's threats: (M_ij, M^reach_ij) = g_ij times the sums over third parties k
+    of T^_ik and of T^_ik reach_jk. ``share[r, i, j]`` = g_ij = S_j / (S_i + S_j) is what j adds to i's side
+    (its share of their joint strength): a strong partner is useful however strong the threat, a powerless
+    one is not, and more threat means more demand for partners (balancing, Walt 1987). (R, N, N) each."""
+    against = np.broadcast_to(threat[:, :, None, :], threat.shape[:2] + threat.shape[1:])  # [r, i, j, k] = T^_ik
+    return (share * sum_over_others(against),
+            share * sum_over_others(against * proximity[None, None, :, :]))
 
 
 def backlash(threat: np.ndarray, proximity: np.ndarray) -> np.ndarray:

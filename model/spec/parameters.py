@@ -138,6 +138,8 @@ REGISTRY: dict[str, Parameter] = {
         _P("institution_rate", "1/quarter", 0.35, 0.0, 0.5,
            "share of the gap between cooperation (or alignment) and its institutional floor the floor closes "
            "per quarter", "institutions"),
+        _P("institution_share", "share", 0.5, 0.0, 1.0,
+           "share of realised cooperation (or alignment) that its institutions lock in as a floor", "institutions"),
         _P("institution_erosion", "1/quarter", 0.01, 0.0, 0.05,
            "share of the gap to what the sides want that an unused institutional floor loses per quarter",
            "institutions"),
@@ -217,6 +219,7 @@ class Params:
     decay_rate: np.ndarray
     trust_memory: np.ndarray
     institution_rate: np.ndarray
+    institution_share: np.ndarray
     institution_erosion: np.ndarray
     alignment_rate: np.ndarray
     weight_encirclement: np.ndarray
