@@ -1,7 +1,6 @@
 """Posterior check: how well a fitted posterior reproduces the record, inside and outside its fit window.
 
-    python -m experiments.analysis.posterior_check data/posterior_1990_2014 [--split 2015]
-                                                 [--draws 200] [--replications 40] [--seed 99]
+    alliance check data/posterior_1990_2014 [--split 2015] [--draws 200] [--replications 40] [--seed 99]
 
 For each index with a target band, in two eras (the record before ``--split`` and from it
 on; by default the split is the year after the fit window, so the second era is held out):
@@ -13,27 +12,24 @@ on; by default the split is the year after the fit window, so the second era is 
   in which it overlaps the coded band at all, and its mean width.
 
 A well-calibrated posterior covers a held-out target about 90 % of the time; much less
-means the fit window does not constrain what happens later. Writes ``check.csv`` and
-``check.json`` into ``--out`` (default: the posterior's folder) and prints the table.
+means the fit window does not constrain what happens later. :func:`steps` does the same for
+the legal steps (data/legal_steps.csv): the predictive 5–95 % range of each step's date over
+the draws, and whether it contains the historical date. Nothing here prints; ``alliance check``
+writes ``check.csv``, ``steps.csv`` and ``check.json``.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import math
-import sys
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from experiments.analysis.calibration_config import CalibrationConfig, load_config
-from experiments.pipeline.outcomes import index_paths
-from experiments.pipeline.posterior_file import Posterior, read_posterior
-from experiments.store.atomic import write_json, write_table
-from model.spec.errors import InputError
-from model.spec.provenance import model_digest
+from experiments.analysis.calibration_config import CalibrationConfig
+from experiments.analysis.history import StepDate, read_steps
+from experiments.pipeline.outcomes import index_paths, point_paths
+from experiments.pipeline.posterior_file import Posterior
+from model.spec.paths import DATA_DIR
 
 
 def in_band(values: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
@@ -82,40 +78,34 @@ def check(config: CalibrationConfig, post: Posterior, split: float | None = None
     return pd.DataFrame(rows)
 
 
-def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("posterior", help="a posterior folder (alliance calibrate with method: abc)")
-    p.add_argument("--config", help="its calibration config (default: the one named in posterior.json)")
-    p.add_argument("--split", type=float, help="first year of the second era (default: the year after the fit window)")
-    p.add_argument("--draws", type=int, default=200, help="posterior draws for the predictive band (default 200)")
-    p.add_argument("--replications", type=int, default=40, help="runs at the median and the defaults (default 40)")
-    p.add_argument("--seed", type=int, default=99, help="master seed of the check's runs and draws (default 99)")
-    p.add_argument("--out", help="folder for check.csv and check.json (default: the posterior folder)")
-    args = p.parse_args(argv)
-    try:
-        meta = json.loads((Path(args.posterior) / "posterior.json").read_text(encoding="utf-8"))
-        config = load_config(args.config or meta["config"])
-        post = read_posterior(args.posterior)
-        table = check(config, post, args.split, args.draws, args.replications, args.seed)
-    except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except (OSError, KeyError, ValueError) as exc:
-        print(f"error: {args.posterior}: not a posterior folder ({exc})", file=sys.stderr)
-        return 2
-    out = Path(args.out or args.posterior)
-    write_table(table, out / "check", "csv")
-    ess = post.effective_size()
-    write_json({"posterior": str(args.posterior), "config": config.path, "fit_window": list(config.window),
-                "effective_sample_size": ess,
-                "draws": args.draws, "replications": args.replications, "seed": args.seed,
-                "model_sha256": model_digest(), "rows": table.to_dict(orient="records")}, out / "check.json")
-    print(f"{args.posterior}: fitted to {config.window[0]}-{config.window[1]}, effective sample size {ess:.0f}; "
-          f"{args.replications} runs at the median and the defaults, {args.draws} predictive draws (seed {args.seed})")
-    print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
-    print(f"wrote {out / 'check.csv'} and {out / 'check.json'}")
-    return 0
+def steps(config: CalibrationConfig, post: Posterior, draws: int = 200, seed: int = 99,
+          until: float | None = None) -> pd.DataFrame:
+    """One row per legal step: its historical date (data/legal_steps.csv), the share of the draws that take it by
+    ``until`` (default: the last target year's end), the median and 5–95 % range of its date over those that do,
+    and whether that range contains the historical date (the fit window's own steps, and the held-out ones)."""
+    last = until or max(float(t.dates.max()) for t in config.targets) + 0.25
+    sc = config.scenario
+    table = read_steps(DATA_DIR / "legal_steps.csv", sc.world, last)
+    p = point_paths(sc, post.draw(draws, seed), 1, seed, last_date=last - 0.25, indices=[], paired=False)
+    fit_to = config.window_dates[1]
+    rows = []
+    for st in table:
+        q = p.entered[:, 0, st.actor, st.state].astype(float)
+        taken = q >= 0
+        when = sc.start + q[taken] / 4.0
+        lo, med, hi = np.quantile(when, [0.05, 0.5, 0.95]) if taken.any() else (np.nan,) * 3
+        rows.append({"step": st.name, "historical": st.date, "held_out": _held_out(st, fit_to),
+                     "taken": float(taken.mean()), "median": float(med), "q05": float(lo), "q95": float(hi),
+                     "covers": _covers(st, taken.mean(), lo, hi)})
+    return pd.DataFrame(rows)
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+def _held_out(st: StepDate, fit_to: float) -> bool:
+    return st.date is not None and st.date >= fit_to
+
+
+def _covers(st: StepDate, taken: float, lo: float, hi: float) -> bool:
+    """A dated step: its date lies in the predicted 5–95 % range; an untaken one: at most 10 % of draws take it."""
+    if st.date is None:
+        return bool(taken <= 0.1)
+    return bool(taken >= 0.5 and lo - 1e-9 <= st.date <= hi + 1e-9)

@@ -27,7 +27,22 @@ import warnings
 from concurrent.futures.process import BrokenProcessPool
 
 from experiments.analysis.calibration_config import ABC_LIMITS
-from experiments.cli import batch, calibrate, discover, landscape, plot, results, run, screen, sensitivity, spec, viz
+from experiments.cli import (
+    batch,
+    calibrate,
+    check,
+    discover,
+    landscape,
+    plot,
+    responses,
+    results,
+    run,
+    screen,
+    sensitivity,
+    spec,
+    viz,
+    whatif,
+)
 from experiments.cli.command import WORKER_DIED, Command, Fault, Interrupted
 from experiments.pipeline.config import MAX_SEED
 from experiments.store.text import ProjectWarning, printable
@@ -36,6 +51,7 @@ from model.spec.errors import InputError
 COMMANDS: tuple[Command, ...] = (
     spec.SCENARIOS, spec.VALIDATE, spec.PARAMS, run.RUN, batch.BATCH, results.RESULTS, plot.PLOT,
     landscape.LANDSCAPE, calibrate.CALIBRATE, sensitivity.SENSITIVITY, screen.SCREEN, viz.VIZ, discover.DISCOVER,
+    whatif.WHATIF, responses.RESPONSES, check.CHECK,
 )
 
 # Numeric options, by destination, checked before any command runs: (flag, lowest, highest).

@@ -71,6 +71,7 @@ class Scenario:
     events: list[Event] = field(default_factory=list)
     conditions: list[Condition] = field(default_factory=list)
     digest: str = ""
+    parent: str | None = None  # the file this scenario ``extends:`` (what a what-if is measured against)
 
     @property
     def steps(self) -> int:
@@ -277,7 +278,7 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     return Scenario(
         name=F.text(chain[-1][1], "name", str(path), default=path.stem), path=str(path), description=h.description,
         world=world, start=h.start, end=h.end, parameters=h.parameters, events=_events(chain, world, h),
-        conditions=conditions, digest=digest.hexdigest(),
+        conditions=conditions, digest=digest.hexdigest(), parent=str(chain[-2][0]) if len(chain) > 1 else None,
     )
 
 
