@@ -25,11 +25,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from experiments.analysis.history import STEPS
 from experiments.store.reader import columns, load, metadata, runs
-from model.engines.tidy import index_columns
+from model.engines.tidy import STEP_PREFIX, index_columns, step_columns
 from model.spec import pairing
 from model.spec.domains import DOMAINS
 from model.spec.errors import InputError, did_you_mean
+from model.spec.paths import DATA_DIR
 from model.spec.scenario import BASELINE
 from model.spec.world import DEFAULT_DYAD
 
@@ -206,3 +208,30 @@ def summarise(root, dates=None, baseline: str | None = None, by: str | None = No
                      dyad=list(dyad) if by == "domain" else None,
                      interval=f"{level:.0%} t-interval of the mean paired difference")
     return out
+
+
+# ------------------------------------------------------------------ the legal steps
+def legal_steps(root) -> pd.DataFrame:
+    """Per scenario and legal step (``entered.ACTOR.STATE`` columns): the runs, the share that took the step
+    within the horizon, the median date and 5–95 % range over those that did, and the historical date
+    (data/legal_steps.csv; empty where the record has none). Empty when the store dates no steps."""
+    have = columns(root)
+    names = step_columns(have)
+    if not names:
+        return pd.DataFrame()
+    df = load(root, columns=["run", "scenario", "domain", *names], filters=[("domain", "==", DOMAINS[0])])
+    df = df.drop(columns="domain").drop_duplicates("run")
+    hist = pd.read_csv(DATA_DIR / STEPS)
+    known = {f"{STEP_PREFIX}{a}.{s}": float(d) for a, s, d in zip(hist["actor"], hist["state"], hist["date"])}
+    rows = []
+    order = _ranks(df["scenario"].astype(str))
+    for scenario, part in df.groupby(df["scenario"].astype(str), sort=False):
+        for col in names:
+            dates = part[col].to_numpy(dtype=float)
+            taken = dates[np.isfinite(dates)]
+            q = np.quantile(taken, [0.05, 0.5, 0.95]) if taken.size else [np.nan] * 3
+            rows.append({"scenario": scenario, "step": col.removeprefix(STEP_PREFIX).replace(".", ":", 1),
+                         "runs": len(dates), "taken": taken.size / len(dates) if len(dates) else np.nan,
+                         "median": q[1], "q05": q[0], "q95": q[2], "historical": known.get(col, np.nan)})
+    out = pd.DataFrame(rows)
+    return out.sort_values("scenario", kind="stable", key=lambda c: c.map(order)).reset_index(drop=True)

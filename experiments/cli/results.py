@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from experiments.analysis.summary import STATS, summarise
+from experiments.analysis.summary import STATS, legal_steps, summarise
 from experiments.cli.command import Command
 from experiments.store.atomic import remove_stale_temporaries, table_path, write_table
 from experiments.store.reader import columns, describe, load
@@ -86,6 +86,18 @@ def format_table(df: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+def format_steps(steps: pd.DataFrame) -> str:
+    """The legal steps the runs took: per scenario and step, the share of runs, the median date and its 5–95 %
+    range, beside the historical date (data/legal_steps.csv)."""
+    t = pd.DataFrame({"scenario": steps["scenario"], "step": steps["step"], "runs": steps["runs"],
+                      "taken": steps["taken"].map(lambda v: f"{v:.0%}"),
+                      "median": steps["median"].map(lambda v: "" if pd.isna(v) else f"{v:.2f}"),
+                      "5–95 %": ["" if pd.isna(a) else f"{a:.2f} – {b:.2f}" for a, b in zip(steps["q05"], steps["q95"])],
+                      "historical": steps["historical"].map(lambda v: "—" if pd.isna(v) else f"{v:.2f}")})
+    return ("legal steps: the runs that took each within the horizon, the median date and 5–95 % range of those "
+            "that did, and the historical date\n" + aligned(t, left=["scenario", "step"]))
+
+
 def format_json(df: pd.DataFrame) -> str:
     """The summary as one JSON object: what the numbers are, then one record per row."""
     head = {k: df.attrs.get(k) for k in ("source", "baseline", "dates", "level", "interval", "by", "dyad")}
@@ -109,6 +121,9 @@ def _run(args) -> int:
         df = summarise(args.dir, dates=args.dates, baseline=args.baseline, by=args.by, dyad=args.dyad)
         print(header + ("\n" if notes is sys.stdout else ""), file=notes)
         print(_summary_text(df, args.format))
+        steps = legal_steps(args.dir)
+        if not steps.empty and args.format == "table":
+            print("\n" + format_steps(steps))
     if fmt:
         rows = load(args.dir)
         path = table_path(Path(args.export), fmt)
