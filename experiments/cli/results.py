@@ -92,7 +92,8 @@ def format_steps(steps: pd.DataFrame) -> str:
     t = pd.DataFrame({"scenario": steps["scenario"], "step": steps["step"], "runs": steps["runs"],
                       "taken": steps["taken"].map(lambda v: f"{v:.0%}"),
                       "median": steps["median"].map(lambda v: "" if pd.isna(v) else f"{v:.2f}"),
-                      "5–95 %": ["" if pd.isna(a) else f"{a:.2f} – {b:.2f}" for a, b in zip(steps["q05"], steps["q95"])],
+                      "5–95 %": ["" if pd.isna(lo) else f"{lo:.2f} – {hi:.2f}"
+                                 for lo, hi in zip(steps["q05"], steps["q95"])],
                       "historical": steps["historical"].map(lambda v: "—" if pd.isna(v) else f"{v:.2f}")})
     return ("legal steps: the runs that took each within the horizon, the median date and 5–95 % range of those "
             "that did, and the historical date\n" + aligned(t, left=["scenario", "step"]))
