@@ -280,16 +280,21 @@ def test_shared_democratic_values_are_more_than_similarity(tmp_path):
 
 
 def test_institutions_outlast_the_interests_that_made_them(tmp_path):
-    """Keohane 1984: institutions persist once built. A temporary surge of demand (a large terrorism shock
-    in 2001) raises Japan–NATO cooperation; after the shock has faded (2015–25) cooperation with
-    institutionalisation is higher than with institution_rate 0."""
-    fact = load_scenario("historical_baseline")
-    surge = _extends(tmp_path, "surge", ["{date: 2001.75, quantity: world.terrorism, add: 0.3}"])
+    """Keohane 1984: institutions persist once built. A temporary surge of demand (a 9/11-sized terrorism shock
+    in 2001, in a world without other events and with the legal states held) raises cooperation; after the shock
+    has faded (2015–25) cooperation with institutionalisation is higher than with institution_rate 0.
+    (First written on the factual run with a smaller shock: there the demand for Japan–NATO cooperation keeps
+    rising through 2025, so the interests never fade and the push did not test the claim; the expectation is
+    unchanged.)"""
+    caps = ("  - {date: 1990.0, quantity: Japan.constitution_cap, set: strict}\n"
+            "  - {date: 1990.0, quantity: NATO.constitution_cap, set: euro_atlantic}\n")
+    surge = _scenario(tmp_path, "surge", "name: surge\nworld: default\nevents:\n" + caps
+                      + "  - {date: 2001.7, quantity: world.terrorism, add: 0.6}\n")
     (built,) = _runs(surge)
     (none,) = _runs(surge, parameters={"institution_rate": 0.0})
-    w = _window(fact, built, 2015, 2025)
-    _higher(built.indices["japan_nato"][:, w].mean(axis=1) - none.indices["japan_nato"][:, w].mean(axis=1),
-            "Japan–NATO cooperation held by institutions")
+    w = _window(surge, built, 2015, 2025)
+    mean = lambda t: t.cooperation[:, w].mean(axis=(1, 2, 3, 4))  # noqa: E731
+    _higher(mean(built) - mean(none), "cooperation held by institutions")
 
 
 def test_a_one_off_shock_fades(tmp_path):

@@ -29,7 +29,7 @@ events:
   - {date: 1992.5, quantity: Japan.constitution, set: pko_1992}
   - {date: 1996.25, quantity: agreement.China.Russia.all, set: 0.2}
 """
-TRUTH = {"build_rate": 0.06, "weight_alignment_threat": 2.0}
+TRUTH = {"alignment_rate": 0.06, "weight_alignment_threat": 2.0}
 
 
 def write_problem(tmp: Path) -> Path:
@@ -45,7 +45,7 @@ def write_problem(tmp: Path) -> Path:
     cfg.write_text(textwrap.dedent("""\
         method: abc
         scenario: short.yaml
-        parameters: [build_rate, weight_alignment_threat]
+        parameters: [alignment_rate, weight_alignment_threat]
         fit_window: {start: 1990, end: 1999}
         replications: 4
         seed: 7
@@ -100,7 +100,7 @@ def test_draws_are_seeded_and_follow_the_weights(problem):
     a, b = post.draw(500, seed=3), post.draw(500, seed=3)
     assert a == b and a != post.draw(500, seed=4)
     heavy = int(np.argmax(post.weights))
-    share = np.mean([d["build_rate"] == post.theta[heavy, 0] for d in post.draw(4000, seed=5)])
+    share = np.mean([d["alignment_rate"] == post.theta[heavy, 0] for d in post.draw(4000, seed=5)])
     assert abs(share - post.weights[heavy]) < 0.03
 
 
@@ -115,7 +115,7 @@ def test_an_experiment_samples_its_parameters_from_a_posterior(problem, tmp_path
     expected = [[d[n] for n in post.names] for d in post.draw(5, 11)]
     assert np.array_equal(exp.points, np.array(expected))
     spec = exp.spec(exp.n_runs - 1)
-    assert spec.parameters["build_rate"] == expected[-1][0]
+    assert spec.parameters["alignment_rate"] == expected[-1][0]
 
 
 def test_run_draws_each_replication_from_a_posterior(problem, tmp_path):
@@ -123,9 +123,9 @@ def test_run_draws_each_replication_from_a_posterior(problem, tmp_path):
     out = tmp_path / "run"
     assert main(["run", str(tmp / "short.yaml"), "-r", "3", "--seed", "2", "--posterior", str(tmp / "serial"),
                  "--out", str(out), "--quiet"]) == 0
-    df = pd.read_parquet(out / "trajectories.parquet", columns=["run", "build_rate"]).drop_duplicates()
+    df = pd.read_parquet(out / "trajectories.parquet", columns=["run", "alignment_rate"]).drop_duplicates()
     draws = read_posterior(tmp / "serial").draw(3, 2)
-    assert df.sort_values("run")["build_rate"].tolist() == [d["build_rate"] for d in draws]
+    assert df.sort_values("run")["alignment_rate"].tolist() == [d["alignment_rate"] for d in draws]
 
 
 @pytest.mark.parametrize("content,says", [
@@ -142,20 +142,46 @@ def test_a_bad_posterior_file_is_one_clear_error(tmp_path, content, says):
         read_posterior(p)
 
 
-def test_posterior_check_splits_the_record_and_scores_each_era(tmp_path):
-    """The check's eras follow the fit window (the second is held out), and its shares are the ones it defines."""
+def test_posterior_check_splits_the_record_and_scores_each_era(problem, tmp_path):
+    """The check's eras follow the fit window (the second is held out), and its shares are the ones it defines;
+    ``alliance check`` writes them with the legal steps' predicted dates."""
     from experiments.analysis import posterior_check as pc
+    from experiments.cli.main import main
 
     root = Path(__file__).resolve().parents[1]
     config = load_config(root / "experiments" / "posterior_history.yaml")
     assert pc.eras(config, None) == {"1990-2014": (1990.0, 2015.0), "2015-2025": (2015.0, 2026.0)}
     assert pc.in_band(np.array([0.1, 0.2, 0.30000000001, 0.5]), np.full(4, 0.2), np.full(4, 0.3)).tolist() == \
         [False, True, True, False]
-    argv = [str(root / "data" / "posterior_1990_2014"), "--draws", "20", "--replications", "4", "--out", str(tmp_path)]
-    assert pc.main(argv) == 0
-    table = pd.read_csv(tmp_path / "check.csv")
-    assert table["held_out"].tolist() == [False, True, False, True]
+    tmp, _, _ = problem
+    argv = ["check", str(tmp / "serial"), "--split", "1996", "--draws", "20", "--replications", "4", "--out",
+            str(tmp_path / "check")]
+    assert main(argv) == 0
+    table = pd.read_csv(tmp_path / "check" / "check.csv")
+    assert table["era"].tolist() == ["1990-1995", "1996-2000"] * 2  # the bands run to 2000.0
     shares = table[["median_in_band", "defaults_in_band", "predictive_covers_target", "predictive_meets_band"]]
     assert ((shares >= 0) & (shares <= 1)).all().all()
     assert (table["predictive_meets_band"] >= table["predictive_covers_target"]).all()  # centre inside => overlap
-    assert (table["quarters"] == [100, 44, 100, 44]).all()
+    steps = pd.read_csv(tmp_path / "check" / "steps.csv")
+    assert steps["step"].tolist() == ["Japan:pko_1992", "Japan:special_measures_2001", "Japan:collective_2014",
+                                      "Japan:amendment", "NATO:global_partners"]
+    assert ((steps["taken"] >= 0) & (steps["taken"] <= 1)).all()
+
+
+def test_the_posterior_is_written_for_arviz_as_equally_weighted_draws(problem):
+    """posterior.nc opens with ArviZ alone; its draws are a systematic resample of the weighted particles."""
+    az = pytest.importorskip("arviz")
+    from experiments.pipeline.inference_data import equal_draws
+
+    tmp, _, _ = problem
+    tree = az.from_netcdf(tmp / "serial" / "posterior.nc")
+    post = read_posterior(tmp / "serial")
+    summary = az.summary(tree, kind="stats")
+    assert set(summary.index) == set(post.names)
+    drawn = tree.posterior["alignment_rate"].values.ravel()
+    assert len(drawn) == len(post.theta) and set(drawn) <= set(post.theta[:, 0])
+    assert float(tree.attrs["effective_sample_size"]) == pytest.approx(post.effective_size())
+    theta = np.arange(4.0)[:, None]
+    picks = equal_draws(theta, np.array([0.0, 0.5, 0.25, 0.25]), 1000, seed=1)[:, 0]
+    assert np.count_nonzero(picks == 0) == 0 and np.count_nonzero(picks == 1) == 500  # systematic: exact shares
+    assert np.array_equal(picks, equal_draws(theta, np.array([0.0, 0.5, 0.25, 0.25]), 1000, seed=1)[:, 0])

@@ -38,6 +38,7 @@ import pandas as pd
 from experiments.analysis.calibration_config import CalibrationConfig
 from experiments.analysis.objective import step_medians, terms
 from experiments.pipeline.evaluators import evaluator
+from experiments.pipeline.inference_data import write_netcdf
 from experiments.pipeline.outcomes import point_paths
 from experiments.pipeline.posterior_file import weighted_median, weighted_quantile
 from experiments.store.atomic import Staged, json_writer, table_path, table_writer
@@ -226,6 +227,9 @@ def _write(out: Path, config: CalibrationConfig, st: Settings, pops: list[Popula
         staged.add(table_path(out / "populations"), table_writer(pd.concat([p.frame(names) for p in pops],
                                                                           ignore_index=True)))
         staged.add(table_path(out / "posterior"), table_writer(last.frame(names)))
+        staged.add(out / "posterior.nc", lambda tmp: write_netcdf(
+            tmp, names, last.theta, last.weights, config.seed,
+            {"config": config.path, "model_sha256": record["model_sha256"], "complete": complete}))
         staged.add(out / "posterior.json", json_writer(record))
 
 

@@ -53,7 +53,7 @@ class Decision:
     standing: np.ndarray  # strength against one's rivals (R, N)
     level: np.ndarray  # threat level (R, N), extended threat included
     reform: np.ndarray  # hazard of the next loosening step (R, N)
-    draws: np.ndarray  # this quarter's uniform draws (R, N, 2): reform, government turn
+    draws: np.ndarray  # this quarter's uniform draws (R, N, 1): the reform step
     offer: np.ndarray  # written by the actors: offers (R, N, N, D)
     cap: np.ndarray  # the loosest state each actor's reform hazard may reach (R, N)
 
@@ -86,7 +86,7 @@ def initial(world: World, params: Params) -> State:
 
 
 def decide(s: State, world: World, params: Params, noise: np.ndarray, draws: np.ndarray) -> Decision:
-    """Phase 1 for every actor; ``noise``: this quarter's (R, N, N) standard normal shocks; ``draws``: (R, N, 2)."""
+    """Phase 1 for every actor; ``noise``: this quarter's (R, N, N) standard normal shocks; ``draws``: (R, N, 1)."""
     mask = off_diagonal(world.n)
     strength = _strength(s, world, params)
     share = capabilities.share(strength)
@@ -159,7 +159,7 @@ def settle(s: State, world: World, d: Decision, params: Params) -> dict[str, np.
         "alignment_floor": alignment_floor,
         "assertiveness": counterbalancing.assertiveness_update(s.assertiveness, s.ambition, d.encircled,
                                                                s.revisionism, d.standing, params),
-        "dovish": domestic.orientation(s.dovish, s.lean, d.level, d.draws[:, :, 1], world.elections, params),
+        "dovish": domestic.orientation(s.dovish, s.lean, d.level, world.elections, params),
     }
 
 

@@ -64,7 +64,7 @@ def run(specs: list[RunSpec], keep=None, block: int = BLOCK, variables: tuple[st
         if b == 0:
             size = min(block, steps - q + 1)
             noise = np.stack([g.standard_normal((size, n, n)) for g in gens])
-            draws = np.stack([g.random((size, n, 2)) for g in dgens])
+            draws = np.stack([g.random((size, n, 1)) for g in dgens])
         dynamics.step(state, world, params, noise[:, b], draws[:, b], policies)
         rec.record(q, state)
         for sc, mask, by_step, fired in scheduled:

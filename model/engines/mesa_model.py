@@ -93,7 +93,7 @@ class AllianceModel(mesa.Model):
         self.quarter += 1
         n = self.world.n
         noise = self.noise_rng.standard_normal((n, n))[None]
-        draws = self.draw_rng.random((n, 2))[None]
+        draws = self.draw_rng.random((n, 1))[None]
         self.decision = dynamics.decide(self.state, self.world, self.params, noise, draws)
         if self.shuffle:
             self.agents.shuffle_do("decide")

@@ -1,8 +1,8 @@
 """How domestic constraints move: government orientation and the ratchet of legal reform.
 
 A government's dovishness drifts toward its electorate's lean, pulled hawkish by
-threat; when the actor feels no threat, a dovish turn (an election) can happen at any
-quarter (actors with ``elections`` in the world file). Each quarter an actor whose
+threat (actors with ``elections`` in the world file); the elections that change the
+government are events. Each quarter an actor whose
 constraints are endogenous may take the next loosening step (a law, a reinterpretation,
 an amendment, a partnership policy) with a hazard that is zero until the pressure for it
 passes the step's barrier, which grows with each step already taken. The pressure comes
@@ -25,19 +25,17 @@ from model.rules.ordered import max_partner, osum
 from model.spec.parameters import Params
 
 
-def orientation(dovish: np.ndarray, lean: np.ndarray, threat_level: np.ndarray, draw: np.ndarray,
-                elections: np.ndarray, params: Params) -> np.ndarray:
-    """delta <- delta + r (clip(lean - w tau) - delta), then up by J with hazard h (1 - tau/tau_calm)^+. (R, N).
+def orientation(dovish: np.ndarray, lean: np.ndarray, threat_level: np.ndarray, elections: np.ndarray,
+                params: Params) -> np.ndarray:
+    """delta <- delta + r (clip(lean - w tau) - delta): the government drifts toward its electorate's lean, pulled
+    hawkish by threat. (R, N). Elections that change the government (the DPJ's in 2009) are events.
 
     Only actors with an electorate (``elections``) have this domestic politics; for the others
     dovishness is a driver that only events change.
     """
     goal = np.clip(lean - params.orientation_threat[:, None] * threat_level, 0.0, 1.0)
     moved = dovish + params.orientation_rate[:, None] * (goal - dovish)
-    calm = np.maximum(0.0, 1.0 - threat_level / params.calm_threshold[:, None])
-    turn = draw < params.dovish_turn_rate[:, None] * calm
-    turned = np.where(turn, np.minimum(1.0, moved + params.dovish_jump[:, None]), moved)
-    return np.where(elections[None, :], turned, dovish)
+    return np.where(elections[None, :], moved, dovish)
 
 
 def legal_pressure(want: np.ndarray, ceiling: np.ndarray) -> np.ndarray:

@@ -14,15 +14,18 @@ from model.spec.parameters import Params
 
 
 def institutionalise(floor: np.ndarray, level: np.ndarray, goal: np.ndarray, params: Params) -> np.ndarray:
-    """F <- F + r_I (theta L - F) - r_E (F - G)^+ (level L, goal G), any shape with the run axis first.
+    """F <- F + r_I (theta L - F)^+ - r_E (F - G)^+ (level L, goal G), any shape with the run axis first.
 
-    The floor chases the share theta of the realised level that institutions lock in (not all cooperation
-    is institutionalised), and erodes while the sides want less than it holds."""
+    Cooperation builds the floor up toward the share theta of the realised level that institutions lock in
+    (not all cooperation is institutionalised); only disuse wears it down: it erodes while the sides want
+    less than it holds."""
     shape, flat = floor.shape, (floor.shape[0], -1)  # a (R, everything) view: long inner loops
     f, lv, g = floor.reshape(flat), level.reshape(flat), goal.reshape(flat)
     unused = f - g
     np.maximum(unused, 0.0, out=unused)
     unused *= params.institution_erosion[:, None]
-    grown = f + params.institution_rate[:, None] * (params.institution_share[:, None] * lv - f)
+    build = params.institution_share[:, None] * lv - f
+    np.maximum(build, 0.0, out=build)
+    grown = f + params.institution_rate[:, None] * build
     grown -= unused
     return grown.reshape(shape)

@@ -2,10 +2,10 @@
 
 A run is identified by a tuple of integers (e.g. sample, replication); its streams are
 the children of ``SeedSequence(master, spawn_key=identity)``: one for the quarterly
-shocks to threat perceptions, one for the uniform draws of domestic hazards (reforms,
-government turns). The numbers do not depend on which worker runs the run, in which
-order, or with how many other runs it is stacked, and each stream is consumed in the
-same order by the Mesa model (quarter by quarter) and the kernel (in blocks).
+shocks to threat perceptions, one for the uniform draws of the reform hazard. The
+numbers do not depend on which worker runs the run, in which order, or with how many
+other runs it is stacked, and each stream is consumed in the same order by the Mesa
+model (quarter by quarter) and the kernel (in blocks).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def noise_generator(master: int, identity: tuple[int, ...]) -> np.random.Generat
 
 
 def draw_generator(master: int, identity: tuple[int, ...]) -> np.random.Generator:
-    """The stream of the run's hazard draws (uniform, (N, 2) a quarter: reform, government turn)."""
+    """The stream of the run's hazard draws (uniform, (N, 1) a quarter: the reform step)."""
     return _child(master, identity, 1)
 
 
