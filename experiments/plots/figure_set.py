@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.analysis.landscape_store import NEEDED, landscape_table
-from experiments.plots import select as Q
+from experiments.plots import select
 from experiments.plots.blocs import blocs_chart
 from experiments.plots.counterfactual import counterfactual_chart
 from experiments.plots.difference import scenario_differences
@@ -93,11 +93,11 @@ class _Store:
 
     def indices(self) -> list[str]:
         """The world indices of the store (metadata order), e.g. japan_nato, china_russia_alignment."""
-        return Q.index_names(self.have, self.meta)
+        return select.index_names(self.have, self.meta)
 
     def events(self) -> dict:
         """Each scenario's events from the metadata (empty for older stores)."""
-        return self._cached("events", lambda: Q.scenario_events(self.meta))
+        return self._cached("events", lambda: select.scenario_events(self.meta))
 
     def dates(self) -> np.ndarray:
         """The simulated dates of the store."""
@@ -105,7 +105,7 @@ class _Store:
 
     def scenarios(self) -> list[str]:
         """The scenarios of the store, in store order."""
-        return self._cached("scenarios", lambda: Q.scenarios_in(load(self.root, columns=["scenario"])))
+        return self._cached("scenarios", lambda: select.scenarios_in(load(self.root, columns=["scenario"])))
 
     def dyad(self, a=DEFAULT_DYAD[0], b=DEFAULT_DYAD[1]):
         """One dyad's rows (every domain) with the world indices."""
@@ -165,7 +165,7 @@ class _Ask:
 def _fans(st: _Store, o: _Ask) -> list:
     """A fan chart (and overlay) per world index, or of one Japan–NATO domain with ``--domain``."""
     df = st.dyad()
-    names = Q.pick_scenarios(df, o.scenarios, o.where, o.baseline)
+    names = select.pick_scenarios(df, o.scenarios, o.where, o.baseline)
     if o.domain is not None:
         specs = [(f"fan_{_safe(DEFAULT_DYAD[0])}_{_safe(DEFAULT_DYAD[1])}_{_safe(o.domain)}".lower(),
                   {"dyad": DEFAULT_DYAD, "domain": o.domain})]
@@ -184,10 +184,10 @@ def _fans(st: _Store, o: _Ask) -> list:
 def _differences(st: _Store, o: _Ask) -> list:
     """Each scenario minus the baseline, all on one shared y limit."""
     df = st.dyad()
-    have = Q.scenarios_in(df)
+    have = select.scenarios_in(df)
     if o.baseline not in have:
         if o.strict:
-            Q.pick_scenarios(df, [o.baseline], o.where)  # raises, naming the baseline
+            select.pick_scenarios(df, [o.baseline], o.where)  # raises, naming the baseline
         return []
     others = [s for s in (o.scenarios or have) if s != o.baseline]
     if not others:
@@ -203,14 +203,14 @@ def counterfactuals_of(events: dict, factual: str) -> list[str]:
     """Scenarios whose events are a strict subset of the factual run's (it with some events removed)."""
     if factual not in events:
         return []
-    fact = set(Q.event_keys(events[factual]))
-    return [s for s, t in events.items() if s != factual and set(Q.event_keys(t)) < fact]
+    fact = set(select.event_keys(events[factual]))
+    return [s for s, t in events.items() if s != factual and set(select.event_keys(t)) < fact]
 
 
 def _counterfactuals(st: _Store, o: _Ask) -> list:
     """The factual run against each counterfactual of it in the store, per world index, with the paired effect."""
     df = st.dyad()
-    cfs = [s for s in counterfactuals_of(st.events(), o.baseline) if s in Q.scenarios_in(df)]
+    cfs = [s for s in counterfactuals_of(st.events(), o.baseline) if s in select.scenarios_in(df)]
     if o.scenarios:
         cfs = [s for s in cfs if s in o.scenarios]
     if not cfs and o.strict:
@@ -226,7 +226,7 @@ def _threats(st: _Store, o: _Ask) -> list:
     tdf = st.threat()
     scen = (o.scenarios or [None])[0]
     out = [("threat_heatmap", threat_heatmap(tdf, scenario=scen, source=o.where))]
-    actors = Q.actors(tdf) if "actor_a" in tdf.columns else []
+    actors = select.actors(tdf) if "actor_a" in tdf.columns else []
     if (o.observer in actors and _dense(tdf)) or o.strict:
         out.append((f"threat_lines_{_safe(o.observer).lower()}",
                     threat_lines(tdf, o.observer, scenario=scen, events=st.events(), source=o.where)))
@@ -265,7 +265,7 @@ def _blocs(st: _Store, o: _Ask) -> list:
 def _sweeps(st: _Store, o: _Ask) -> list:
     """The first world index against the varying (or asked) parameters, and their heatmap."""
     runs_df = st.runs()
-    chosen = list(o.params or (Q.varying_parameters(runs_df) if len(runs_df) else []))
+    chosen = list(o.params or (select.varying_parameters(runs_df) if len(runs_df) else []))
     if not chosen:
         if o.strict:
             raise InputError(o.where, None, "--param", "no parameter varies across the runs of this store; "
@@ -302,9 +302,9 @@ def build_figures(store_dir, kind: str = "all", *, scenarios=None, date: float |
     if kind not in KINDS:
         raise InputError("--kind", None, "kind", f"unknown kind '{kind}' (use one of {', '.join(KINDS)})")
     st = _Store(store_dir)
-    ask = _Ask(str(store_dir), kind != "all", scenarios, date, baseline or Q.BASELINE, params, domain, observer)
+    ask = _Ask(str(store_dir), kind != "all", scenarios, date, baseline or select.BASELINE, params, domain, observer)
     if ask.scenarios:  # name a missing scenario before anything is drawn
-        Q.pick_scenarios(pd.DataFrame({"scenario": st.scenarios()}), ask.scenarios, ask.where)
+        select.pick_scenarios(pd.DataFrame({"scenario": st.scenarios()}), ask.scenarios, ask.where)
     out: list[tuple[str, object]] = []
     for k, build in BUILDERS.items():
         if kind in (k, "all"):
