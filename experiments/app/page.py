@@ -36,7 +36,7 @@ from experiments.app.snapshot import View
 from model.spec.errors import InputError
 from model.spec.runspec import parameters_for
 from model.spec.scenario import BASELINE, OPS, Scenario
-from model.spec.timegrid import date_text
+from model.spec.timegrid import date_of, date_text
 
 DEFAULT_SCENARIO = BASELINE
 TITLE = "Japan–NATO cooperation: one run"
@@ -126,8 +126,22 @@ def changes(draft: Draft, applied: Settings) -> list[str]:
     return out
 
 
+# ---------------------------------------------------------------- words on screen
+# A run's step index (View.quarter, the table's `quarter` column: quarters since the start) is shown as
+# "step", never "quarter", so it is not mistaken for the calendar quarter (Q1–Q4) of date_text.
+def step_text(step: int, start: float) -> str:
+    """A step and its date: "step 12 (1993 Q1)"."""
+    return f"step {step} ({date_text(date_of(start, step))})"
+
+
+def status_text(view: View) -> str:
+    """The readout's first line: "scenario · seed S · 2000 Q1 (2000.00) · step 40 of 140"."""
+    return (f"{view.scenario} · seed {view.seed} · {date_text(view.date)} ({view.date:.2f}) · "
+            f"step {view.quarter} of {view.steps}")
+
+
 @dataclass(frozen=True)
-class State:
+class PageState:
     """The page's reactive state, shared by its components."""
 
     run: solara.Reactive  # Run
@@ -159,7 +173,7 @@ class State:
 
 
 # ---------------------------------------------------------------- sidebar
-def play_loop(st: State) -> None:
+def play_loop(st: PageState) -> None:
     """Play: step the run one quarter at a time until paused, reset or at the horizon (a worker thread).
 
     The page is told about a new snapshot only when it has drawn the previous one (see pacing.Player).
@@ -181,7 +195,7 @@ def play_loop(st: State) -> None:
 
 
 @solara.component
-def Controls(st: State):
+def Controls(st: PageState):
     """Reset, Play/Pause, Step, the speed and step size, and Export."""
     st.tick.value  # noqa: B018  (re-render on every new snapshot)
     run, playing = st.run.value, st.playing.value
@@ -216,12 +230,12 @@ def Controls(st: State):
         solara.Text(f"End of the horizon ({date_text(view.end)}): press Reset for a new run.",
                     classes=["viz-ended"], style={"display": "block", "color": "#b00020", "font-size": "0.9em"})
     solara.Select("Step moves", values=list(STEP_SIZES), value=st.step, dense=True)
-    solara.SliderInt("Pause between quarters while playing (ms)", value=st.pause_ms, min=0, max=500, step=10)
+    solara.SliderInt("Pause between steps while playing (ms)", value=st.pause_ms, min=0, max=500, step=10)
     ExportButton(st)
 
 
 @solara.component
-def ExportButton(st: State):
+def ExportButton(st: PageState):
     """Export: the run's tidy table (CSV), figures (PNG) and scenario, seed and overrides (YAML) in one zip."""
     run = st.run.value
     options = solara.use_ref(None)
@@ -236,7 +250,7 @@ def ExportButton(st: State):
                         mime_type="application/zip")
 
 
-def picture_options(st: State) -> tuple:
+def picture_options(st: PageState) -> tuple:
     """(dyad, comparison, band) as currently chosen on the page (a band only once computed)."""
     run = st.run.value
     actors = run.latest.actors
@@ -255,7 +269,7 @@ def dyads(actors) -> list[str]:
 
 
 @solara.component
-def ScenarioCard(st: State):
+def ScenarioCard(st: PageState):
     """The scenario picker (with its description), the seed field and what the run is compared with."""
     draft = st.draft.value
     checked = check(draft)
@@ -291,7 +305,7 @@ def ScenarioCard(st: State):
 
 
 @solara.component
-def Parameters(st: State):
+def Parameters(st: PageState):
     """The registry's parameters, one slider each, grouped by the rule that uses them; the meaning on hover."""
     draft = st.draft.value
     if draft.scenario not in scenario_names():
@@ -321,7 +335,7 @@ def Parameters(st: State):
 
 # ---------------------------------------------------------------- main area
 @solara.component
-def Pending(st: State):
+def Pending(st: PageState):
     """Whether the run uses the sidebar's settings, or which changes wait for Reset (or what blocks them)."""
     draft, run = st.draft.value, st.run.value
     checked = check(draft)
@@ -359,7 +373,7 @@ def _values(view: View, c: compare.Comparison | None, band: compare.Band | None,
 
 
 @solara.component
-def Readout(st: State):
+def Readout(st: PageState):
     """The current values as text; the CSS classes are stable (the browser test reads them)."""
     tick = st.tick.value
     solara.use_effect(lambda: st.player.acknowledge(tick), [tick])  # after the render: Play may go on
@@ -368,8 +382,7 @@ def Readout(st: State):
     found = run.comparison(st.baseline_name())
     c = found if isinstance(found, compare.Comparison) else None
     with solara.Card(margin=0, style={"padding": "6px 14px"}):
-        solara.Text(f"{view.scenario} · seed {view.seed} · {date_text(view.date)} ({view.date:.2f}) · "
-                    f"quarter {view.quarter} of {view.steps}", classes=["viz-status"],
+        solara.Text(status_text(view), classes=["viz-status"],
                     style={"font-weight": "600", "display": "block"})
         if isinstance(found, InputError):
             solara.Text(f"No baseline: {found}", classes=["viz-compare"], style={"display": "block"})
@@ -387,7 +400,7 @@ def Readout(st: State):
         Pending(st)
 
 
-def BandTask(st: State) -> compare.Band | None:
+def BandTask(st: PageState) -> compare.Band | None:
     """The band over seeds when switched on: computed with the batch kernel in a worker thread (a hook)."""
     run, on, seeds, baseline = st.run.value, st.band_on.value, st.band_seeds.value, st.baseline_name()
     drawn = st.band_posterior.value
@@ -407,7 +420,7 @@ def BandTask(st: State) -> compare.Band | None:
 
 
 @solara.component
-def Figures(st: State):
+def Figures(st: PageState):
     """The four figures, drawn from the latest snapshot in a worker thread (stale drawings are skipped)."""
     st.tick.value  # noqa: B018
     run = st.run.value
@@ -435,7 +448,7 @@ def Figures(st: State):
     caption = "Drawing the figures …"
     if done:
         shown = done[0][1]
-        caption = f"Figures show quarter {shown} ({date_text(view.start + shown / 4)})"
+        caption = f"Figures show {step_text(shown, view.start)}"
         caption += "" if current else " · updating …"
     solara.Text(caption, classes=["viz-figures-current" if current else "viz-figures-stale"],
                 style={"font-size": "0.85em", "color": "#666"})
@@ -466,7 +479,7 @@ def Figures(st: State):
 
 
 @solara.component
-def Events(st: State):
+def Events(st: PageState):
     """The scenario's events in date order, ✓ once passed."""
     st.tick.value  # noqa: B018
     view = st.run.value.latest
@@ -488,7 +501,7 @@ def _escape(text: str) -> str:
 
 
 @solara.component
-def EventEditor(st: State):
+def EventEditor(st: PageState):
     """Add event: date, quantity (the world's, with a did-you-mean), set/add/scale, value, label; Save as YAML."""
     draft = st.draft.value
     date, set_date = solara.use_state("")
@@ -538,7 +551,7 @@ def EventEditor(st: State):
 
 
 @solara.component
-def SaveButton(st: State):
+def SaveButton(st: PageState):
     """Save the edited scenario (added events and parameter overrides) as a file ``alliance run FILE`` accepts."""
     draft = st.draft.value
     checked = check(draft)
@@ -569,7 +582,7 @@ CSS = """
 def Page():
     first = solara.use_memo(lambda: Run(Settings(DEFAULT_SCENARIO)), [])
     draft = solara.use_memo(lambda: Draft.of(first.settings), [])  # use_reactive resets to a new object
-    st = State(run=solara.use_reactive(first), draft=solara.use_reactive(draft),
+    st = PageState(run=solara.use_reactive(first), draft=solara.use_reactive(draft),
                tick=solara.use_reactive(0), playing=solara.use_reactive(False), pause_ms=solara.use_reactive(100),
                step=solara.use_reactive(next(iter(STEP_SIZES))), dyad=solara.use_reactive(""),
                baseline=solara.use_reactive(None), band_on=solara.use_reactive(False),
