@@ -31,11 +31,13 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from figure_colours import assert_palette, colours_of
 
 from experiments.app import compare, editing, export, figures, inputs, library, pacing, session
 from experiments.app import page as page_module
 from experiments.app import server as viz_server
 from experiments.cli import viz as viz_cli
+from experiments.plots import style
 from model.engines import kernel
 from model.engines.mesa_model import AllianceModel
 from model.spec import pairing
@@ -262,6 +264,19 @@ def test_figures_render():
     images = figures.render_all(pic)
     assert set(images) == {"timeline", "domains", "threat", "network"}
     assert all(b.startswith(b"\x89PNG") for b in images.values())
+
+
+def test_the_page_s_figures_take_their_colours_from_the_palette():
+    """The page's figures use the one palette of experiments.plots.style (not matplotlib's default colours): the
+    indices (lines and readout) the series colours in order, threat the style's sequential colour map."""
+    _, pic = picture(band=3)
+    for name, make in figures.FIGURES.items():
+        fig = make(pic)
+        assert_palette(fig, name)
+        if name == "threat":
+            assert colours_of(fig)[1] == {style.SEQUENTIAL}
+    assert [figures.colour(k) for k in range(len(style.SERIES) + 1)] == style.SERIES + style.SERIES[:1]
+    assert (figures.COOPERATION, figures.ALIGNMENT) == (style.MAIN, style.CONTRAST)
 
 
 def test_network_edge_labels_do_not_overlap():

@@ -41,6 +41,9 @@ from model.spec.timegrid import date_of, date_text
 DEFAULT_SCENARIO = BASELINE
 TITLE = "Japan–NATO cooperation: one run"
 STEP_SIZES = {"1 quarter": 1, "1 year": 4, "5 years": 20}
+# The colours of the page's text (its interface; the figures take theirs from experiments.plots.style).
+TEXT_COLOURS = {"error": "#b00020", "warning": "#8a5a00", "warning_background": "#fff4d6", "secondary": "#444",
+                "note": "#666", "passed": "#222", "ahead": "#9a9a9a"}
 
 
 def scenario_names() -> list[str]:
@@ -228,7 +231,8 @@ def Controls(st: PageState):
         solara.Button("Step", color="primary", on_click=do_step, disabled=playing or ended, classes=["viz-step"])
     if ended:
         solara.Text(f"End of the horizon ({date_text(view.end)}): press Reset for a new run.",
-                    classes=["viz-ended"], style={"display": "block", "color": "#b00020", "font-size": "0.9em"})
+                    classes=["viz-ended"],
+                    style={"display": "block", "color": TEXT_COLOURS["error"], "font-size": "0.9em"})
     solara.Select("Step moves", values=list(STEP_SIZES), value=st.step, dense=True)
     solara.SliderInt("Pause between steps while playing (ms)", value=st.pause_ms, min=0, max=500, step=10)
     ExportButton(st)
@@ -281,7 +285,8 @@ def ScenarioCard(st: PageState):
     solara.Select("Scenario", values=names, value=draft.scenario, on_value=set_scenario)
     if checked.scenario is not None:
         solara.Text(checked.scenario.description, classes=["viz-description"],
-                    style={"display": "block", "font-size": "0.85em", "color": "#444", "margin-bottom": "8px"})
+                    style={"display": "block", "font-size": "0.85em", "color": TEXT_COLOURS["secondary"],
+                           "margin-bottom": "8px"})
     solara.InputText("Seed (whole number 0 – 2**63−1)", value=draft.seed,
                      on_value=lambda text: st.draft.set(replace(st.draft.value, seed=text)),
                      continuous_update=True, error=checked.errors.get("seed", False),
@@ -292,7 +297,7 @@ def ScenarioCard(st: PageState):
                   value=st.baseline_name() or compare.NONE, on_value=st.baseline.set, dense=True)
     solara.Text(f"Default: {default}, the scenario the run's scenario extends." if default else
                 "The run's scenario extends no other: choose one here to compare with.",
-                style={"display": "block", "font-size": "0.8em", "color": "#666"})
+                style={"display": "block", "font-size": "0.8em", "color": TEXT_COLOURS["note"]})
     with solara.Row(style={"align-items": "center", "gap": "10px"}):
         solara.Switch(label="Band over seeds", value=st.band_on, classes=["viz-band-switch"])
         solara.Select("Seeds", values=list(compare.BAND_SIZES), value=st.band_seeds, dense=True,
@@ -301,7 +306,7 @@ def ScenarioCard(st: PageState):
                   classes=["viz-band-posterior"])
     solara.Text("Each band run draws the fitted parameters from data/posterior_1990_2025 (the sliders set the "
                 "rest), so the band shows what the record leaves open.",
-                style={"display": "block", "font-size": "0.8em", "color": "#666"})
+                style={"display": "block", "font-size": "0.8em", "color": TEXT_COLOURS["note"]})
 
 
 @solara.component
@@ -319,7 +324,7 @@ def Parameters(st: PageState):
         st.draft.set(replace(d, overrides=tuple(inputs.overrides_from(new, values).items())))
 
     solara.Text("Slider values differing from the scenario's are overrides (● marks them); hover a slider for "
-                "what it means.", style={"display": "block", "font-size": "0.8em", "color": "#666"})
+                "what it means.", style={"display": "block", "font-size": "0.8em", "color": TEXT_COLOURS["note"]})
     for title, params in inputs.groups():
         changed = sum(p.name in moved for p in params)
         with solara.Details(f"{title} ({len(params)}{f', {changed} changed' if changed else ''})"):
@@ -342,14 +347,15 @@ def Pending(st: PageState):
     waiting = changes(draft, run.settings)
     if checked.errors:
         solara.Text("Cannot start a run: " + "; ".join(checked.errors.values()), classes=["viz-error"],
-                    style={"display": "block", "color": "#b00020", "font-weight": "600"})
+                    style={"display": "block", "color": TEXT_COLOURS["error"], "font-weight": "600"})
     if waiting:
         solara.Text("Changes waiting for Reset: " + "; ".join(waiting), classes=["viz-pending"],
-                    style={"display": "block", "color": "#8a5a00", "background": "#fff4d6", "padding": "2px 6px"})
+                    style={"display": "block", "color": TEXT_COLOURS["warning"],
+                           "background": TEXT_COLOURS["warning_background"], "padding": "2px 6px"})
     elif not checked.errors:
         solara.Text("The run uses the settings in the sidebar (scenario, seed, parameters and events apply on "
                     "Reset; what is shown applies at once).", classes=["viz-applied"],
-                    style={"display": "block", "font-size": "0.85em", "color": "#666"})
+                    style={"display": "block", "font-size": "0.85em", "color": TEXT_COLOURS["note"]})
 
 
 def _values(view: View, c: compare.Comparison | None, band: compare.Band | None, k: int, name: str) -> None:
@@ -369,7 +375,8 @@ def _values(view: View, c: compare.Comparison | None, band: compare.Band | None,
             if band.difference is not None:
                 dlo, _, dhi = band.difference[name][:, q]
                 text += f"; vs baseline {dlo:+.4f} – {dhi:+.4f}"
-            solara.Text(text, classes=[f"viz-band-{name}"], style={"font-size": "0.85em", "color": "#444"})
+            solara.Text(text, classes=[f"viz-band-{name}"],
+                        style={"font-size": "0.85em", "color": TEXT_COLOURS["secondary"]})
 
 
 @solara.component
@@ -451,7 +458,7 @@ def Figures(st: PageState):
         caption = f"Figures show {step_text(shown, view.start)}"
         caption += "" if current else " · updating …"
     solara.Text(caption, classes=["viz-figures-current" if current else "viz-figures-stale"],
-                style={"font-size": "0.85em", "color": "#666"})
+                style={"font-size": "0.85em", "color": TEXT_COLOURS["note"]})
 
     def image(name):
         if name in images:
@@ -486,7 +493,7 @@ def Events(st: PageState):
     rows = []
     for ev in view.events:
         done = ev.date <= view.date
-        rows.append(f"<tr style='color:{'#222' if done else '#9a9a9a'}' title='{_escape(ev.change)}'>"
+        rows.append(f"<tr style='color:{TEXT_COLOURS['passed' if done else 'ahead']}' title='{_escape(ev.change)}'>"
                     f"<td>{'✓' if done else '·'}</td><td class='viz-event-date'>{ev.date:.2f}</td>"
                     f"<td>{_escape(ev.label)}{' <b>(added)</b>' if ev.added else ''}</td></tr>")
     solara.Text(f"Scenario events ({len(rows)}, in date order; ✓ = passed; hover for the change)",
@@ -542,7 +549,7 @@ def EventEditor(st: PageState):
                          style={"min-width": "260px"}, classes=["viz-event-label"])
         solara.Button("Add event", color="primary", on_click=add, classes=["viz-add-event"])
     if error:
-        solara.Text(error, classes=["viz-event-error"], style={"display": "block", "color": "#b00020"})
+        solara.Text(error, classes=["viz-event-error"], style={"display": "block", "color": TEXT_COLOURS["error"]})
     for k, ev in enumerate(draft.events):
         with solara.Row(style={"align-items": "center", "gap": "6px"}, classes=["viz-added-event"]):
             solara.Button("✕", text=True, on_click=lambda k=k: remove(k), style={"min-width": "0"})

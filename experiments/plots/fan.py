@@ -185,7 +185,7 @@ def _legend(c: _Fan, body, colours: dict) -> None:
         extra.append(Line2D([], [], color="black", ls="--", lw=1.1, label="historical coding (grey: ± band)"))
     if c.spec.record:
         extra.append(Line2D([], [], color=S.GREY, ls="", marker="|", markersize=7, label="historical milestone"))
-    extra += event_handles(list(c.drawn.values()), S.OWN_EVENT_COLOUR if not c.overlay else "#777777")
+    extra += event_handles(list(c.drawn.values()), S.OWN_EVENT_COLOUR if not c.overlay else S.ANY_SERIES_GREY)
     title = f"same as baseline: every quantile within {c.within:g} of the baseline's" if c.same else None
     if c.overlay:  # long scenario labels: two per row
         rest = second + extra

@@ -3,8 +3,8 @@
 ``kind="all"`` builds the standard set (:func:`standard_figures`); the other kinds build
 one family each (``alliance plot --kind``). Every figure is built before any file is written,
 so a mistake (missing scenario, column, date ...) exits with status 2 and writes
-nothing. Each file is saved under a temporary name in the output folder, then renamed
-over its final name. See docs/figures.md.
+nothing. Each file is saved through experiments.plots.save.save_figure: under a temporary name in the
+output folder, then renamed over its final name. See docs/figures.md.
 """
 
 from __future__ import annotations
@@ -25,34 +25,21 @@ from experiments.plots.difference import scenario_differences
 from experiments.plots.fan import fan_chart
 from experiments.plots.milestones import has_record, milestone_chart, record_end
 from experiments.plots.network import cooperation_network
+from experiments.plots.save import DPI, FORMATS, save_figure
 from experiments.plots.select import DEFAULT_DYAD
 from experiments.plots.sweep import parameter_heatmap, parameter_sweep
 from experiments.plots.threat import threat_heatmap, threat_lines
-from experiments.store.atomic import atomic_write, remove_stale_temporaries
 from experiments.store.reader import load, metadata, require_rows, runs
 from model.spec.domains import DOMAINS
 from model.spec.errors import InputError
 
 KINDS = ("fan", "difference", "counterfactual", "threat", "network", "sweep", "milestones", "blocs", "all")
-FORMATS = ("png", "svg", "pdf")
 DEFAULT_DATE = 2025.0
-DPI = 200
 
 _IDS = ("run", "scenario", "replication", "sample", "date", "quarter")
 
 
-# ------------------------------------------------------------------ writing
-def save_figure(fig, path: Path, fmt: str = "png", dpi: int = DPI) -> Path:
-    """Save ``fig`` to ``path`` atomically (experiments.store.atomic.atomic_write), first removing temporaries of
-    ``path`` that an earlier, killed run left behind."""
-    path = Path(path)
-    remove_stale_temporaries(path.parent, [path.name])
-    # Fixed metadata keeps SVG/PDF output byte-stable between runs.
-    meta = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None}}[fmt]
-    atomic_write(path, lambda tmp: fig.savefig(tmp, format=fmt, dpi=dpi, metadata=meta))
-    return path
-
-
+# ------------------------------------------------------------------ file names
 def _safe(name: str) -> str:
     """A name safe in a file name, and one name's only: where characters had to be replaced (``crisis a``,
     ``crisis/a``), a short hash of the name itself is appended, so two names never share a file."""

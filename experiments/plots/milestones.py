@@ -155,7 +155,7 @@ def milestone_key(ax, drawn: dict, *, fontsize: float = 6.2):
     head = ax.text(0.0, 1.0, "historical milestones", transform=ax.transAxes, ha="left", va="top", fontsize=7.5,
                    fontweight="bold", color=S.GREY)
     key = ax.text(0.0, 1.0 - 14.0 / max(1.0, height_pt), "\n".join(lines), transform=ax.transAxes, ha="left",
-                  va="top", fontsize=size, family="monospace", linespacing=1.3, color="#333333", gid="milestone_key")
+                  va="top", fontsize=size, family="monospace", linespacing=1.3, color=S.KEY_TEXT, gid="milestone_key")
     for t in (head, key):
         t.set_in_layout(False)
     return key

@@ -15,8 +15,6 @@ from experiments.plots import style as S
 from experiments.plots.style import styled
 from model.spec.timegrid import date_text
 
-EDGE_GREY = "#5f5f5f"
-
 
 def layout(edges: pd.DataFrame, actors: list[str], seed: int) -> dict:
     """networkx spring layout weighted by cooperation (closer = more cooperation), fixed ``seed``."""
@@ -29,7 +27,8 @@ def layout(edges: pd.DataFrame, actors: list[str], seed: int) -> dict:
 
 def _edge_style(c: float, cmax: float) -> dict:
     """Line style of an edge: wider and darker for more cooperation."""
-    return {"color": EDGE_GREY, "lw": 0.4 + 9 * c, "alpha": 0.35 + 0.5 * min(1.0, c / cmax), "solid_capstyle": "round"}
+    return {"color": S.EDGE_GREY, "lw": 0.4 + 9 * c, "alpha": 0.35 + 0.5 * min(1.0, c / cmax),
+            "solid_capstyle": "round"}
 
 
 def _edges(ax, edges: pd.DataFrame, pos: dict, cmax: float) -> None:

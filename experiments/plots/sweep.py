@@ -123,7 +123,7 @@ def parameter_heatmap(df: pd.DataFrame, runs_df: pd.DataFrame, param_x: str, par
     fig, body = S.new_figure(7.0, 5.6)
     ax = body.subplots()
     ax.grid(False)
-    cmap = mpl.colormaps[S.OUTCOME_MAP].with_extremes(bad="#f2f2f2")
+    cmap = mpl.colormaps[S.OUTCOME_MAP].with_extremes(bad=S.MISSING)
     mesh = ax.pcolormesh(cells["x_edges"], cells["y_edges"], np.ma.masked_invalid(cells["values"]), cmap=cmap,
                          shading="flat", gid="heatmap")
     if cells["values"].size <= 144:

@@ -25,11 +25,9 @@ def _cell_text(ax, arr: np.ndarray, cmap, vmax: float) -> None:
     for i, j in np.ndindex(arr.shape):
         v = arr[i, j]
         if np.isnan(v):
-            ax.text(j, i, "–", ha="center", va="center", fontsize=7, color="#999999")
+            ax.text(j, i, "–", ha="center", va="center", fontsize=7, color=S.FAINT)
             continue
-        r, g, b, _ = cmap(v / vmax)
-        ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=7,
-                color="black" if 0.299 * r + 0.587 * g + 0.114 * b > 0.55 else "white")
+        ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=7, color=S.contrast_text(cmap(v / vmax)))
 
 
 def _matrix_panel(ax, d: float, m: pd.DataFrame, cmap, vmax: float):
@@ -65,7 +63,7 @@ def threat_heatmap(df: pd.DataFrame, dates=None, *, scenario: str | None = None,
     ncols = min(k, 4)
     fig, body = S.new_figure(max(6.0, 2.75 * ncols + 1.4), 3.1 * math.ceil(k / ncols) + 1.0)
     axes, _, _ = D.grid(body, k, ncols, sharey=True)
-    cmap = mpl.colormaps[S.SEQUENTIAL].with_extremes(bad="#f2f2f2")
+    cmap = mpl.colormaps[S.SEQUENTIAL].with_extremes(bad=S.MISSING)
     images = [_matrix_panel(ax, d, m, cmap, vmax) for ax, (d, m) in zip(axes, mats.items())]
     D.label_outer(axes, k, "perceiving actor", "source of threat")
     cb = body.colorbar(images[-1], ax=list(axes[:k]), shrink=0.85, pad=0.02)
