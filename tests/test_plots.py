@@ -10,7 +10,7 @@ beyond the direction of an effect.
 
 from __future__ import annotations
 
-import io
+import ast
 import itertools
 import warnings
 from pathlib import Path
@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from figure_colours import assert_palette
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
@@ -28,6 +29,7 @@ from experiments.analysis import history
 from experiments.cli.main import main
 from experiments.plots import figure_set, select, stats, style
 from experiments.plots.milestones import key_lines, marker_rows
+from experiments.plots.save import figure_bytes
 from experiments.store.atomic import write_json, write_table
 from experiments.store.reader import load
 from model.engines.simulate import simulate
@@ -198,9 +200,7 @@ def _marks(ax, gid) -> np.ndarray:
 
 
 def _render(fig):
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=60)
-    return buf.getvalue()
+    return figure_bytes(fig, "png", 60)
 
 
 # ====================================================================== synthetic tidy tables
@@ -775,6 +775,7 @@ def test_every_kind_renders_without_warnings(two, sweep):
         for make in makers:
             fig = make()
             assert _render(fig)[:8] == b"\x89PNG\r\n\x1a\n"
+            assert_palette(fig, fig._plotted.get("kind", "figure") if hasattr(fig, "_plotted") else "figure")
 
 
 # ====================================================================== errors
@@ -922,3 +923,47 @@ def test_no_two_series_share_colour_and_line_style():
     colours = style.series_colours(names)
     pairs = [(colours[n], series_linestyle(i)) for i, n in enumerate(names)]
     assert len(set(pairs)) == len(pairs)
+
+
+# ====================================================================== one save function, one palette
+EXPERIMENTS = Path(__file__).resolve().parent.parent / "experiments"
+
+
+def test_only_the_save_function_renders_figures():
+    """Every figure file (and the page's PNG bytes) goes through experiments.plots.save.write_figure: no other
+    function of experiments/ calls savefig or even names it."""
+    calls, named = [], []
+    for path in sorted(EXPERIMENTS.rglob("*.py")):
+        text = path.read_text()
+        where = path.relative_to(EXPERIMENTS.parent).as_posix()
+        named += [(where, i) for i, line in enumerate(text.splitlines(), 1) if "savefig" in line]
+        for fn in ast.walk(ast.parse(text)):
+            if isinstance(fn, ast.FunctionDef):
+                calls += [(where, fn.name) for node in ast.walk(fn)
+                          if isinstance(node, ast.Attribute) and node.attr == "savefig"]
+    assert calls == [("experiments/plots/save.py", "write_figure")]
+    assert len(named) == 1 and named[0][0] == "experiments/plots/save.py"
+
+
+def test_calibration_figures_take_their_colours_from_the_palette():
+    from experiments.analysis.calibration import FitPaths
+    from experiments.analysis.calibration_config import Target
+    from experiments.plots.calibration_fit import fit_figure
+    from experiments.plots.posterior import posterior_figure
+
+    rng = np.random.default_rng(0)
+    dates = np.arange(1990.0, 2000.0, 0.25)
+    level = np.linspace(0.1, 0.5, len(dates))
+    target = Target("japan_nato", "band.csv", np.arange(len(dates)), dates, level, level - 0.05, level + 0.05,
+                    milestones=pd.DataFrame({"date": [1995.0], "code_level": [0.3], "event": ["x"]}))
+    paths = FitPaths(dates, {"japan_nato": level + rng.normal(0, 0.02, (5, len(dates)))},
+                     {"japan_nato": level + 0.1 + rng.normal(0, 0.02, (5, len(dates)))}, 5)
+    fit = fit_figure(paths, [target], (1991, 1998), "fit")
+    assert [ln.get_color() for ln in fit.axes[0].lines if ln.get_label() in ("calibrated median",
+                                                                             "uncalibrated median (scenario values)")] \
+        == [style.MAIN, style.CONTRAST]
+    assert_palette(fit, "calibration fit")
+    theta = rng.uniform(0.0, 1.0, (50, 3))
+    post = posterior_figure(theta, np.full(50, 1 / 50), ["a", "b", "c"], [(0.0, 1.0)] * 3, [False] * 3, "posterior")
+    assert_palette(post, "posterior")
+    assert _render(fit)[:4] == _render(post)[:4] == b"\x89PNG"

@@ -1,16 +1,24 @@
-"""Sensitivity analysis (experiments.analysis.sensitivity): Ishigami through the same pipeline, Morris on the model."""
+"""Sensitivity analysis (experiments.analysis.sensitivity): Ishigami through the same pipeline, Morris on the model;
+its chart (experiments.plots.sensitivity)."""
 
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from figure_colours import assert_palette
+from matplotlib.colors import to_rgb
+from matplotlib.container import BarContainer
 
 import experiments.cli.sensitivity  # noqa: F401  (registers `alliance sensitivity`)
 from experiments.analysis import sensitivity as sa
 from experiments.cli.main import main
+from experiments.plots import sensitivity as chart
+from experiments.plots import style
+from experiments.plots.save import write_figure
 from model.spec.errors import InputError
 from model.spec.scenario import load_scenario
 
@@ -37,11 +45,49 @@ def test_sobol_recovers_ishigami_within_confidence_intervals(tmp_path):
     assert np.all(np.abs(table["ST"] - st) <= table["ST_conf"]), table
     assert np.all(table["S1_conf"] < 0.05) and np.all(table["ST_conf"] < 0.05)  # informative intervals
     assert list(analysis.table["parameter"]) == ["x1", "x2", "x3"]  # ranked by ST
-    # the same writer as the model path: a table with intervals and a figure
-    files = sa.write_outputs(analysis, tmp_path, "Ishigami")
+    # the same writer as the model path: a table with intervals and the chart (drawn by experiments.plots)
+    fig = chart.indices_figure(analysis.table, "Ishigami")
+    files = sa.write_outputs(analysis, tmp_path, lambda tmp: write_figure(fig, tmp, dpi=chart.DPI))
     written = pd.read_csv(files["indices"])
     assert {"parameter", "S1", "S1_conf", "ST", "ST_conf", "rank"} <= set(written.columns)
     assert files["plot"].read_bytes()[:4] == b"\x89PNG"
+
+
+def _table(method: str) -> pd.DataFrame:
+    """A ranked index table as analyse() returns it, with known numbers."""
+    names = ["a", "b", "c"]
+    if method == "morris":
+        df = pd.DataFrame({"parameter": names, "mu_star": [0.3, 0.2, 0.1], "mu_star_conf": [0.03, 0.02, 0.01],
+                           "mu": [0.3, -0.2, 0.1], "sigma": [0.05, 0.15, 0.02]})
+    else:
+        df = pd.DataFrame({"parameter": names, "S1": [0.5, 0.3, 0.0], "S1_conf": [0.05, 0.04, 0.01],
+                           "ST": [0.6, 0.35, 0.1], "ST_conf": [0.06, 0.05, 0.02]})
+    df.insert(1, "method", method)
+    df["conf_level"] = 0.95
+    df.insert(0, "rank", [1, 2, 3])
+    return df
+
+
+@pytest.mark.parametrize("method", sa.METHODS)
+def test_the_chart_draws_the_table_in_the_palette(method):
+    """The bars are the table's indices (largest at the top), in the palette's colours; the analysis draws nothing."""
+    table = _table(method)
+    fig = chart.indices_figure(table, "title")
+    ax = fig.axes[0]
+    bars = [c for c in ax.containers if isinstance(c, BarContainer)]
+    keys = ["mu_star"] if method == "morris" else ["S1", "ST"]
+    assert len(bars) == len(keys)
+    for key, colour, drawn in zip(keys, [style.MAIN, style.SECOND], bars):
+        np.testing.assert_allclose([b.get_width() for b in drawn], table[key][::-1])
+        assert all(np.allclose(b.get_facecolor()[:3], to_rgb(colour)) for b in drawn)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["c", "b", "a"]  # largest at the top
+    if method == "morris":
+        sigma = next(ln for ln in ax.lines if ln.get_marker() == "o")
+        np.testing.assert_allclose(sigma.get_xdata(), table["sigma"][::-1])
+        assert sigma.get_color() == style.CONTRAST
+    assert ax.get_title() == "title" and "95% CI" in " ".join(t.get_text() for t in ax.get_legend().get_texts())
+    assert_palette(fig, f"{method} chart")
+    assert not hasattr(sa, "indices_figure") and "matplotlib" not in Path(sa.__file__).read_text()
 
 
 def test_model_path_is_the_generic_pipeline(tmp_path, monkeypatch):
@@ -93,6 +139,8 @@ def test_tiny_morris_on_the_model(tmp_path, capsys):
     assert table.set_index("parameter").loc["build_rate", "mu_star"] > \
         table.set_index("parameter").loc["weight_encirclement", "mu_star"]
     assert (out / "indices.png").read_bytes()[:4] == b"\x89PNG"
+    assert chart.indices_title(sa.load_config(cfg), 20) == ("Morris sensitivity of japan_nato at 2000\n"
+                                                            "article9_reinterpretation: 20 points x 2 runs")
     samples = pd.read_parquet(out / "samples.parquet")
     assert len(samples) == 4 * 5 and "outcome" in samples.columns
     # deterministic: same config, same numbers

@@ -31,10 +31,13 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from figure_colours import assert_palette, colours_of
 
 from experiments.app import compare, editing, export, figures, inputs, library, pacing, session
+from experiments.app import page as page_module
 from experiments.app import server as viz_server
 from experiments.cli import viz as viz_cli
+from experiments.plots import style
 from model.engines import kernel
 from model.engines.mesa_model import AllianceModel
 from model.spec import pairing
@@ -153,6 +156,18 @@ def test_dates_in_words():
         "2014 Q1", "2014 Q2", "2014 Q3", "2014 Q4"]
 
 
+def test_the_page_calls_the_step_index_step_and_the_calendar_quarter_q1_to_q4():
+    """View.quarter (the table's `quarter`: quarters since the start) is "step" on screen, never "quarter",
+    which would read as the calendar quarter that date_text prints beside it."""
+    run = session.Run(session.Settings(SCENARIO, SEED))
+    view = run.advance(12)
+    text = page_module.status_text(view)
+    assert text == (f"{SCENARIO} · seed {SEED} · {date_text(view.date)} ({view.date:.2f}) · "
+                    f"step 12 of {run.scenario.steps}")
+    assert page_module.step_text(12, view.start) == f"step 12 ({date_text(view.start + 3.0)})"
+    assert "quarter" not in text.lower() and "quarter" not in page_module.step_text(12, view.start).lower()
+
+
 def test_the_events_editor_checks_events_like_scenario_files():
     base = load_scenario(SCENARIO)
     world = base.world
@@ -249,6 +264,19 @@ def test_figures_render():
     images = figures.render_all(pic)
     assert set(images) == {"timeline", "domains", "threat", "network"}
     assert all(b.startswith(b"\x89PNG") for b in images.values())
+
+
+def test_the_page_s_figures_take_their_colours_from_the_palette():
+    """The page's figures use the one palette of experiments.plots.style (not matplotlib's default colours): the
+    indices (lines and readout) the series colours in order, threat the style's sequential colour map."""
+    _, pic = picture(band=3)
+    for name, make in figures.FIGURES.items():
+        fig = make(pic)
+        assert_palette(fig, name)
+        if name == "threat":
+            assert colours_of(fig)[1] == {style.SEQUENTIAL}
+    assert [figures.colour(k) for k in range(len(style.SERIES) + 1)] == style.SERIES + style.SERIES[:1]
+    assert (figures.COOPERATION, figures.ALIGNMENT) == (style.MAIN, style.CONTRAST)
 
 
 def test_network_edge_labels_do_not_overlap():
@@ -400,7 +428,7 @@ def start(page, scenario: str, seed: int) -> None:
     expect(page.locator(".viz-pending")).to_contain_text(f"seed 0 → {seed}")
     page.get_by_role("button", name="Reset").click()
     expect(page.locator(".viz-status")).to_contain_text(f"{scenario} · seed {seed} · ")
-    expect(page.locator(".viz-status")).to_contain_text("quarter 0 of")
+    expect(page.locator(".viz-status")).to_contain_text("step 0 of")
 
 
 def step_to(page, q_from: int, q_to: int, by: int = 1) -> None:
@@ -410,7 +438,7 @@ def step_to(page, q_from: int, q_to: int, by: int = 1) -> None:
     step = page.get_by_role("button", name="Step")
     for q in range(q_from + by, q_to + 1, by):
         step.click()
-        expect(page.locator(".viz-status")).to_contain_text(f"quarter {q} of")
+        expect(page.locator(".viz-status")).to_contain_text(f"step {q} of")
 
 
 def screenshot(page, path: Path) -> None:
@@ -459,7 +487,8 @@ def test_page_in_browser(page):
         diff = SIGNED.search(page.locator(f".viz-diff-{n}").inner_text()).group(1)
         assert diff == f"{first[STEPS][n] - base[STEPS][n]:+.4f}", n  # paired: same seed's baseline
     expect(page.locator(".viz-compare")).to_contain_text(f"Compared with {parent}")
-    expect(page.locator(".viz-figures-current")).to_contain_text(f"quarter {STEPS} (")
+    expect(page.locator(".viz-figures-current")).to_contain_text(f"step {STEPS} ({date_text(date)})")
+    expect(status).not_to_contain_text("quarter")  # the step index is never called a quarter on screen
     for name in figures.FIGURES:
         expect(page.locator(f".viz-{name}")).to_be_visible()
     dates = [float(x) for x in page.locator(".viz-event-date").all_inner_texts()]
@@ -473,7 +502,7 @@ def test_page_in_browser(page):
     t = kernel.run([RunSpec(sc, parameters_for(sc), SEED, pairing.identity(0, r)) for r in range(BAND_SEEDS)])
     lo, _, hi = np.quantile(t.indices["japan_nato"][:, STEPS], compare.QUANTILES)
     expect(page.locator(".viz-band-japan_nato")).to_contain_text(f"5–95 % {lo:.4f} – {hi:.4f}")
-    expect(page.locator(".viz-figures-current")).to_contain_text(f"quarter {STEPS} (")
+    expect(page.locator(".viz-figures-current")).to_contain_text(f"step {STEPS} (")
     screenshot(page, ARTIFACTS / "viz.png")
 
     # the band over posterior draws: run r takes draw r of the shipped posterior (alliance run --posterior)
@@ -497,9 +526,9 @@ def test_page_in_browser(page):
     expect(slider).to_have_attribute("aria-valuenow", f"{high:g}")
     old = parameters_for(sc)[CHANGED]
     expect(page.locator(".viz-pending")).to_contain_text(f"{CHANGED} {old:g} → {high:g}")
-    expect(status).to_contain_text(f"quarter {STEPS} of")  # nothing applied yet
+    expect(status).to_contain_text(f"step {STEPS} of")  # nothing applied yet
     page.get_by_role("button", name="Reset").click()
-    expect(status).to_contain_text("quarter 0 of")
+    expect(status).to_contain_text("step 0 of")
     expect(page.locator(".viz-overrides")).to_contain_text(f"{CHANGED}={high:g}")
     expect(page.locator(".viz-applied")).to_be_visible()
     k = 8
@@ -510,14 +539,14 @@ def test_page_in_browser(page):
 
     # Play runs on by itself until paused; what it shows is still the reference run
     page.get_by_role("button", name="▶ Play").click()
-    expect(status).to_contain_text(re.compile(r"quarter (1[2-9]|[2-9]\d) of"))
+    expect(status).to_contain_text(re.compile(r"step (1[2-9]|[2-9]\d) of"))
     page.get_by_role("button", name="❚❚ Pause").click()
     expect(page.get_by_role("button", name="Step")).to_be_enabled()
     seen, text = None, status.inner_text()
     while text != seen:  # wait for a step still under way when Pause came
         time.sleep(1.0)
         seen, text = text, status.inner_text()
-    q = int(re.search(r"quarter (\d+) of", text).group(1))
+    q = int(re.search(r"step (\d+) of", text).group(1))
     assert q <= 2 * STEPS, "played too far for this check"
     value, date = shown(page, "japan_nato", at=start_date + q / 4)
     assert (f"{value:.4f}", date) == (f"{second[q]['japan_nato']:.4f}", start_date + q / 4)
@@ -530,7 +559,7 @@ def test_page_in_browser(page):
         expect(page.get_by_role("button", name="Reset")).to_be_disabled()
     seed.fill(str(SEED))
     expect(page.get_by_role("button", name="Reset")).to_be_enabled()
-    expect(status).to_contain_text(f"quarter {q} of")  # the run went on untouched
+    expect(status).to_contain_text(f"step {q} of")  # the run went on untouched
 
 
 @pytest.mark.browser
@@ -593,20 +622,20 @@ def test_play_to_the_horizon_three_times(page):
     from playwright.sync_api import expect
 
     steps = load_scenario(DEFAULT).steps
-    pace = page.locator(".v-slider", has_text="Pause between quarters").get_by_role("slider")
+    pace = page.locator(".v-slider", has_text="Pause between steps").get_by_role("slider")
     pace.focus()
     pace.press("Home")
     expect(pace).to_have_attribute("aria-valuenow", "0")
     status, main = page.locator(".viz-status"), page.locator(".viz-main")
     for _ in range(3):
         page.get_by_role("button", name="Reset").click()
-        expect(status).to_contain_text("quarter 0 of")
+        expect(status).to_contain_text("step 0 of")
         page.get_by_role("button", name="▶ Play").click()
-        while f"quarter {steps} of {steps}" not in status.inner_text():
+        while f"step {steps} of {steps}" not in status.inner_text():
             assert main.count() == 1 and main.is_visible(), "the main area disappeared while playing"
             time.sleep(0.1)
         expect(page.get_by_role("button", name="▶ Play")).to_be_disabled()  # not a disabled ❚❚
         expect(page.get_by_role("button", name="❚❚ Pause")).to_have_count(0)
         expect(page.locator(".viz-ended")).to_contain_text("End of the horizon")
-    expect(page.locator(".viz-figures-current")).to_contain_text(f"quarter {steps} (")
+    expect(page.locator(".viz-figures-current")).to_contain_text(f"step {steps} (")
     screenshot(page, ARTIFACTS / "viz-end.png")

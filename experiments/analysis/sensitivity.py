@@ -15,7 +15,8 @@ A sensitivity config is a YAML file (see ``experiments/sensitivity_morris.yaml``
 
 The pipeline is ``design -> evaluate -> analyse -> table``; :func:`run_design` takes the
 evaluation as a function of the design matrix, so the same code analyses the model
-(:func:`model_evaluator`) or an analytic test function (:func:`ishigami`).
+(:func:`model_evaluator`) or an analytic test function (:func:`ishigami`). The chart of the
+table is drawn in experiments.plots.sensitivity; :func:`write_outputs` writes it with the rest.
 """
 
 from __future__ import annotations
@@ -35,14 +36,7 @@ from experiments.pipeline.config import scenario_field
 from experiments.pipeline.evaluators import evaluator
 from experiments.pipeline.limits import check_points, check_runs
 from experiments.pipeline.outcomes import index_paths, truncated
-from experiments.store.atomic import (
-    Staged,
-    atomic_write,
-    json_writer,
-    remove_stale_temporaries,
-    table_path,
-    table_writer,
-)
+from experiments.store.atomic import Staged, json_writer, remove_stale_temporaries, table_path, table_writer
 from model.spec import fields as F
 from model.spec.errors import InputError, did_you_mean
 from model.spec.ranges import ParameterRange, parse_parameters
@@ -55,8 +49,6 @@ CONF_LEVEL = 0.95
 RESAMPLES = 1000
 _TOP = {"scenario", "description", "parameters", "method", "samples", "levels", "outcome", "date", "replications",
         "seed", "chunk"}
-
-BLUE, ORANGE, VERMILLION = "#0072B2", "#E69F00", "#D55E00"  # Okabe-Ito (colour-blind safe)
 
 Evaluate = Callable[[np.ndarray], np.ndarray]
 
@@ -250,47 +242,10 @@ def run_config(config: SensitivityConfig, progress=None) -> Analysis:
 
 
 # ----------------------------------------------------------------------------- outputs
-def plot_indices(table: pd.DataFrame, path: Path, title: str, top: int | None = None) -> Path:
-    """Horizontal bars with confidence error bars (Morris mu*, or Sobol S1 and ST), written to ``path``."""
-    path = Path(path)
-    atomic_write(path, _png(indices_figure(table, title, top)))
-    return path
-
-
-def _png(fig) -> Callable[[str], None]:
-    return lambda tmp: fig.savefig(tmp, format="png", dpi=120)
-
-
-def indices_figure(table: pd.DataFrame, title: str, top: int | None = None):
-    """The figure of :func:`plot_indices`."""
-    from matplotlib.figure import Figure
-    t = table if top is None else table.head(top)
-    t = t.iloc[::-1]  # largest at the top
-    y = np.arange(len(t))
-    fig = Figure(figsize=(7.5, 1.2 + 0.28 * len(t)), layout="constrained")
-    ax = fig.subplots()
-    method = t["method"].iloc[0]
-    conf = int(round(100 * float(t["conf_level"].iloc[0])))
-    if method == "morris":
-        ax.barh(y, t["mu_star"], xerr=t["mu_star_conf"], color=BLUE, capsize=2,
-                label=f"mu* (mean |elementary effect|), {conf}% CI")
-        ax.plot(t["sigma"], y, "o", color=VERMILLION, ms=4, label="sigma (interaction / non-linearity)")
-        ax.set_xlabel("|elementary effect| (outcome change per full parameter range)")
-    else:
-        h = 0.4
-        ax.barh(y + h / 2, t["S1"], h, xerr=t["S1_conf"], color=BLUE, capsize=2, label=f"S1, {conf}% CI")
-        ax.barh(y - h / 2, t["ST"], h, xerr=t["ST_conf"], color=ORANGE, capsize=2, label=f"ST, {conf}% CI")
-        ax.set_xlabel("Sobol index (share of output variance)")
-    ax.set_yticks(y, t["parameter"])
-    ax.set_ylabel("parameter")
-    ax.axvline(0, color="0.5", lw=0.8)
-    ax.set_title(title, fontsize=10)
-    ax.legend(loc="lower right", fontsize=8)
-    return fig
-
-
-def write_outputs(analysis: Analysis, out: Path, title: str, meta: dict | None = None) -> dict[str, Path]:
-    """``indices.csv``, ``indices.png``, ``samples.parquet`` (design and outputs), ``sensitivity.json``: each
+def write_outputs(analysis: Analysis, out: Path, plot: Callable[[str], None], meta: dict | None = None
+                  ) -> dict[str, Path]:
+    """``indices.csv``, ``indices.png`` (``plot(path)`` writes it: the caller draws the chart, see
+    experiments.plots.sensitivity), ``samples.parquet`` (design and outputs), ``sensitivity.json``: each
     written to a temporary first, then all switched in together (sensitivity.json last), so a rerun into the
     folder killed at any moment leaves the old analysis or the new one, never parts of both."""
     out = Path(out)
@@ -302,17 +257,14 @@ def write_outputs(analysis: Analysis, out: Path, title: str, meta: dict | None =
     remove_stale_temporaries(out, [f.name for f in files.values()])  # left by an earlier run that was killed
     with Staged() as staged:
         staged.add(files["indices"], table_writer(analysis.table, "csv"))
-        staged.add(files["plot"], _png(indices_figure(analysis.table, title)))
+        staged.add(files["plot"], plot)
         staged.add(files["samples"], table_writer(samples))
         staged.add(files["meta"], json_writer(record))
     return files
 
 
-def run_and_write(config: SensitivityConfig, out: Path, progress=None) -> tuple[Analysis, dict]:
-    analysis = run_config(config, progress)
-    title = (f"{config.method.capitalize()} sensitivity of {config.outcome} at {config.date:g}\n"
-             f"{config.scenario.name}: {len(analysis.X):,} points x {config.replications} runs")
-    meta = {"config": config.path, "scenario": config.scenario.name, "scenario_sha256": config.scenario.digest,
+def run_record(config: SensitivityConfig) -> dict:
+    """What sensitivity.json records of the config, beside the design."""
+    return {"config": config.path, "scenario": config.scenario.name, "scenario_sha256": config.scenario.digest,
             "outcome": config.outcome, "date": config.date, "replications": config.replications,
             "seed": config.seed, "samples": config.samples, "levels": config.levels}
-    return analysis, write_outputs(analysis, out, title, meta)

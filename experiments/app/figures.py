@@ -1,14 +1,17 @@
 """The page's figures, drawn with Matplotlib from immutable data (a snapshot, its baseline, its band).
 
 Each function takes a :class:`Picture` and returns a Figure; :func:`render_all` gives the
-PNG bytes the page shows and the export saves. Nothing here reads a running model.
+PNG bytes the page shows and the export saves (through experiments.plots.save, as every
+figure). Colours come from the figures' one palette (experiments.plots.style): the indices
+take the series colours in order, cooperation and alignment the main and contrast colours,
+threat the sequential colour map. Nothing here reads a running model.
 """
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 
+import matplotlib as mpl
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -18,11 +21,13 @@ from matplotlib.transforms import Bbox
 
 from experiments.app.compare import Band, Comparison, band_text
 from experiments.app.snapshot import View
+from experiments.plots import style as S
 from experiments.plots.draw import short_actor
+from experiments.plots.save import figure_bytes
 from model.spec.domains import DOMAINS
 from model.spec.timegrid import date_text
 
-COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
+COOPERATION, ALIGNMENT = S.MAIN, S.CONTRAST  # the domain bars and the network's two kinds of edge
 LABEL_SPOTS = (0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78)  # where along an edge its label may sit, in order
 
 
@@ -37,7 +42,8 @@ class Picture:
 
 
 def colour(k: int) -> str:
-    return COLOURS[k % len(COLOURS)]
+    """The colour of the world's ``k``-th index (its lines and its readout): the palette's series in order."""
+    return S.SERIES[k % len(S.SERIES)]
 
 
 def _events(ax, v: View) -> None:
@@ -121,7 +127,7 @@ def domain_figure(pic: Picture) -> Figure:
     fig.subplots_adjust(left=0.30, right=0.97, bottom=0.12, top=0.92)
     ax = fig.subplots()
     y = np.arange(len(DOMAINS))
-    ax.barh(y, coop, color=COLOURS[0], height=0.65, label="cooperation")
+    ax.barh(y, coop, color=COOPERATION, height=0.65, label="cooperation")
     ax.scatter(ceiling, y, marker="|", s=220, color="black", linewidths=2, label="ceiling (lower of the two)",
                zorder=3)
     for yi, c, cap in zip(y, coop, ceiling):
@@ -142,12 +148,13 @@ def threat_figure(pic: Picture) -> Figure:
     fig = Figure(figsize=(6.4, 4.4), dpi=96)
     fig.subplots_adjust(left=0.17, right=0.93, bottom=0.17, top=0.92)
     ax = fig.subplots()
-    im = ax.imshow(np.where(np.eye(n, dtype=bool), np.nan, t), cmap="Reds", vmin=0.0, vmax=1.0)
+    cmap = mpl.colormaps[S.SEQUENTIAL]
+    im = ax.imshow(np.where(np.eye(n, dtype=bool), np.nan, t), cmap=cmap, vmin=0.0, vmax=1.0)
     for i in range(n):
         for j in range(n):
             if i != j:
                 ax.text(j, i, f"{t[i, j]:.2f}", ha="center", va="center", fontsize=9,
-                        color="white" if t[i, j] > 0.6 else "black")
+                        color=S.contrast_text(cmap(float(t[i, j]))))
     names = [short_actor(x) for x in v.actors]
     ax.set_xticks(range(n), names, fontsize=9)
     ax.set_yticks(range(n), names, fontsize=9)
@@ -184,15 +191,16 @@ def _node_boxes(ax, pos: np.ndarray, sizes: np.ndarray) -> list:
 
 
 def _edges(ax, v: View, pos: np.ndarray) -> tuple[list, list]:
-    """Cooperation (solid blue) and alignment (dashed red, beside it) edges; returns their labels and segments."""
+    """Cooperation (solid, COOPERATION) and alignment (dashed, ALIGNMENT, beside it) edges; returns their labels
+    and segments."""
     n, coop = len(v.actors), v.cooperation.mean(axis=-1)
     texts, segments = [], []
     box = {"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.9}
     for i in range(n):
         for j in range(i + 1, n):
             (x0, y0), (x1, y1) = pos[i], pos[j]
-            for value, shift, col, ls, lw in ((coop[i, j], 0.0, COLOURS[0], "-", 12), (v.alignment[i, j], 0.06,
-                                                                                      COLOURS[1], "--", 10)):
+            for value, shift, col, ls, lw in ((coop[i, j], 0.0, COOPERATION, "-", 12), (v.alignment[i, j], 0.06,
+                                                                                       ALIGNMENT, "--", 10)):
                 if value <= 0.01:
                     continue
                 dx, dy = (y1 - y0) * shift, (x0 - x1) * shift
@@ -219,11 +227,11 @@ def network_figure(pic: Picture) -> Figure:
     ax.axis("off")
     texts, segments = _edges(ax, v, pos)
     sizes = 900 + 1600 * v.power / max(float(np.max(v.power)), 1e-12)  # relative to the strongest actor
-    ax.scatter(pos[:, 0], pos[:, 1], s=sizes, color="#f4f4f4", edgecolors="0.35", zorder=3)
+    ax.scatter(pos[:, 0], pos[:, 1], s=sizes, color=S.NODE_FILL, edgecolors="0.35", zorder=3)
     for (x, y), name in zip(pos, v.actors):
         ax.text(x, y, short_actor(name), ha="center", va="center", fontsize=9.5, zorder=4)
-    ax.legend([Line2D([], [], color=COLOURS[0], lw=4, alpha=0.5), Line2D([], [], color=COLOURS[1], lw=3, ls="--"),
-               Line2D([], [], marker="o", ls="", mfc="#f4f4f4", mec="0.35", ms=11)],
+    ax.legend([Line2D([], [], color=COOPERATION, lw=4, alpha=0.5), Line2D([], [], color=ALIGNMENT, lw=3, ls="--"),
+               Line2D([], [], marker="o", ls="", mfc=S.NODE_FILL, mec="0.35", ms=11)],
               ["cooperation (mean of domains)", "counterbalancing alignment", "node size ∝ power"],
               loc="lower center", bbox_to_anchor=(0.5, -0.05), fontsize=8, ncol=3, frameon=False, columnspacing=1.2)
     ax.set_title(f"Cooperation network, {date_text(v.date)}", fontsize=10.5, loc="left")
@@ -235,12 +243,6 @@ def network_figure(pic: Picture) -> Figure:
 FIGURES = {"timeline": timeline_figure, "domains": domain_figure, "threat": threat_figure, "network": network_figure}
 
 
-def png(fig: Figure) -> bytes:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    return buf.getvalue()
-
-
 def render_all(pic: Picture) -> dict[str, bytes]:
-    """Every figure of the page for one picture, as PNG bytes."""
-    return {name: png(make(pic)) for name, make in FIGURES.items()}
+    """Every figure of the page for one picture, as PNG bytes (at the figures' own 96 dots per inch)."""
+    return {name: figure_bytes(make(pic)) for name, make in FIGURES.items()}

@@ -36,11 +36,14 @@ from experiments.app.snapshot import View
 from model.spec.errors import InputError
 from model.spec.runspec import parameters_for
 from model.spec.scenario import BASELINE, OPS, Scenario
-from model.spec.timegrid import date_text
+from model.spec.timegrid import date_of, date_text
 
 DEFAULT_SCENARIO = BASELINE
 TITLE = "Japan–NATO cooperation: one run"
 STEP_SIZES = {"1 quarter": 1, "1 year": 4, "5 years": 20}
+# The colours of the page's text (its interface; the figures take theirs from experiments.plots.style).
+TEXT_COLOURS = {"error": "#b00020", "warning": "#8a5a00", "warning_background": "#fff4d6", "secondary": "#444",
+                "note": "#666", "passed": "#222", "ahead": "#9a9a9a"}
 
 
 def scenario_names() -> list[str]:
@@ -126,8 +129,22 @@ def changes(draft: Draft, applied: Settings) -> list[str]:
     return out
 
 
+# ---------------------------------------------------------------- words on screen
+# A run's step index (View.quarter, the table's `quarter` column: quarters since the start) is shown as
+# "step", never "quarter", so it is not mistaken for the calendar quarter (Q1–Q4) of date_text.
+def step_text(step: int, start: float) -> str:
+    """A step and its date: "step 12 (1993 Q1)"."""
+    return f"step {step} ({date_text(date_of(start, step))})"
+
+
+def status_text(view: View) -> str:
+    """The readout's first line: "scenario · seed S · 2000 Q1 (2000.00) · step 40 of 140"."""
+    return (f"{view.scenario} · seed {view.seed} · {date_text(view.date)} ({view.date:.2f}) · "
+            f"step {view.quarter} of {view.steps}")
+
+
 @dataclass(frozen=True)
-class State:
+class PageState:
     """The page's reactive state, shared by its components."""
 
     run: solara.Reactive  # Run
@@ -159,7 +176,7 @@ class State:
 
 
 # ---------------------------------------------------------------- sidebar
-def play_loop(st: State) -> None:
+def play_loop(st: PageState) -> None:
     """Play: step the run one quarter at a time until paused, reset or at the horizon (a worker thread).
 
     The page is told about a new snapshot only when it has drawn the previous one (see pacing.Player).
@@ -181,7 +198,7 @@ def play_loop(st: State) -> None:
 
 
 @solara.component
-def Controls(st: State):
+def Controls(st: PageState):
     """Reset, Play/Pause, Step, the speed and step size, and Export."""
     st.tick.value  # noqa: B018  (re-render on every new snapshot)
     run, playing = st.run.value, st.playing.value
@@ -214,14 +231,15 @@ def Controls(st: State):
         solara.Button("Step", color="primary", on_click=do_step, disabled=playing or ended, classes=["viz-step"])
     if ended:
         solara.Text(f"End of the horizon ({date_text(view.end)}): press Reset for a new run.",
-                    classes=["viz-ended"], style={"display": "block", "color": "#b00020", "font-size": "0.9em"})
+                    classes=["viz-ended"],
+                    style={"display": "block", "color": TEXT_COLOURS["error"], "font-size": "0.9em"})
     solara.Select("Step moves", values=list(STEP_SIZES), value=st.step, dense=True)
-    solara.SliderInt("Pause between quarters while playing (ms)", value=st.pause_ms, min=0, max=500, step=10)
+    solara.SliderInt("Pause between steps while playing (ms)", value=st.pause_ms, min=0, max=500, step=10)
     ExportButton(st)
 
 
 @solara.component
-def ExportButton(st: State):
+def ExportButton(st: PageState):
     """Export: the run's tidy table (CSV), figures (PNG) and scenario, seed and overrides (YAML) in one zip."""
     run = st.run.value
     options = solara.use_ref(None)
@@ -236,7 +254,7 @@ def ExportButton(st: State):
                         mime_type="application/zip")
 
 
-def picture_options(st: State) -> tuple:
+def picture_options(st: PageState) -> tuple:
     """(dyad, comparison, band) as currently chosen on the page (a band only once computed)."""
     run = st.run.value
     actors = run.latest.actors
@@ -255,7 +273,7 @@ def dyads(actors) -> list[str]:
 
 
 @solara.component
-def ScenarioCard(st: State):
+def ScenarioCard(st: PageState):
     """The scenario picker (with its description), the seed field and what the run is compared with."""
     draft = st.draft.value
     checked = check(draft)
@@ -267,7 +285,8 @@ def ScenarioCard(st: State):
     solara.Select("Scenario", values=names, value=draft.scenario, on_value=set_scenario)
     if checked.scenario is not None:
         solara.Text(checked.scenario.description, classes=["viz-description"],
-                    style={"display": "block", "font-size": "0.85em", "color": "#444", "margin-bottom": "8px"})
+                    style={"display": "block", "font-size": "0.85em", "color": TEXT_COLOURS["secondary"],
+                           "margin-bottom": "8px"})
     solara.InputText("Seed (whole number 0 – 2**63−1)", value=draft.seed,
                      on_value=lambda text: st.draft.set(replace(st.draft.value, seed=text)),
                      continuous_update=True, error=checked.errors.get("seed", False),
@@ -278,7 +297,7 @@ def ScenarioCard(st: State):
                   value=st.baseline_name() or compare.NONE, on_value=st.baseline.set, dense=True)
     solara.Text(f"Default: {default}, the scenario the run's scenario extends." if default else
                 "The run's scenario extends no other: choose one here to compare with.",
-                style={"display": "block", "font-size": "0.8em", "color": "#666"})
+                style={"display": "block", "font-size": "0.8em", "color": TEXT_COLOURS["note"]})
     with solara.Row(style={"align-items": "center", "gap": "10px"}):
         solara.Switch(label="Band over seeds", value=st.band_on, classes=["viz-band-switch"])
         solara.Select("Seeds", values=list(compare.BAND_SIZES), value=st.band_seeds, dense=True,
@@ -287,11 +306,11 @@ def ScenarioCard(st: State):
                   classes=["viz-band-posterior"])
     solara.Text("Each band run draws the fitted parameters from data/posterior_1990_2025 (the sliders set the "
                 "rest), so the band shows what the record leaves open.",
-                style={"display": "block", "font-size": "0.8em", "color": "#666"})
+                style={"display": "block", "font-size": "0.8em", "color": TEXT_COLOURS["note"]})
 
 
 @solara.component
-def Parameters(st: State):
+def Parameters(st: PageState):
     """The registry's parameters, one slider each, grouped by the rule that uses them; the meaning on hover."""
     draft = st.draft.value
     if draft.scenario not in scenario_names():
@@ -305,7 +324,7 @@ def Parameters(st: State):
         st.draft.set(replace(d, overrides=tuple(inputs.overrides_from(new, values).items())))
 
     solara.Text("Slider values differing from the scenario's are overrides (● marks them); hover a slider for "
-                "what it means.", style={"display": "block", "font-size": "0.8em", "color": "#666"})
+                "what it means.", style={"display": "block", "font-size": "0.8em", "color": TEXT_COLOURS["note"]})
     for title, params in inputs.groups():
         changed = sum(p.name in moved for p in params)
         with solara.Details(f"{title} ({len(params)}{f', {changed} changed' if changed else ''})"):
@@ -321,21 +340,22 @@ def Parameters(st: State):
 
 # ---------------------------------------------------------------- main area
 @solara.component
-def Pending(st: State):
+def Pending(st: PageState):
     """Whether the run uses the sidebar's settings, or which changes wait for Reset (or what blocks them)."""
     draft, run = st.draft.value, st.run.value
     checked = check(draft)
     waiting = changes(draft, run.settings)
     if checked.errors:
         solara.Text("Cannot start a run: " + "; ".join(checked.errors.values()), classes=["viz-error"],
-                    style={"display": "block", "color": "#b00020", "font-weight": "600"})
+                    style={"display": "block", "color": TEXT_COLOURS["error"], "font-weight": "600"})
     if waiting:
         solara.Text("Changes waiting for Reset: " + "; ".join(waiting), classes=["viz-pending"],
-                    style={"display": "block", "color": "#8a5a00", "background": "#fff4d6", "padding": "2px 6px"})
+                    style={"display": "block", "color": TEXT_COLOURS["warning"],
+                           "background": TEXT_COLOURS["warning_background"], "padding": "2px 6px"})
     elif not checked.errors:
         solara.Text("The run uses the settings in the sidebar (scenario, seed, parameters and events apply on "
                     "Reset; what is shown applies at once).", classes=["viz-applied"],
-                    style={"display": "block", "font-size": "0.85em", "color": "#666"})
+                    style={"display": "block", "font-size": "0.85em", "color": TEXT_COLOURS["note"]})
 
 
 def _values(view: View, c: compare.Comparison | None, band: compare.Band | None, k: int, name: str) -> None:
@@ -355,11 +375,12 @@ def _values(view: View, c: compare.Comparison | None, band: compare.Band | None,
             if band.difference is not None:
                 dlo, _, dhi = band.difference[name][:, q]
                 text += f"; vs baseline {dlo:+.4f} – {dhi:+.4f}"
-            solara.Text(text, classes=[f"viz-band-{name}"], style={"font-size": "0.85em", "color": "#444"})
+            solara.Text(text, classes=[f"viz-band-{name}"],
+                        style={"font-size": "0.85em", "color": TEXT_COLOURS["secondary"]})
 
 
 @solara.component
-def Readout(st: State):
+def Readout(st: PageState):
     """The current values as text; the CSS classes are stable (the browser test reads them)."""
     tick = st.tick.value
     solara.use_effect(lambda: st.player.acknowledge(tick), [tick])  # after the render: Play may go on
@@ -368,8 +389,7 @@ def Readout(st: State):
     found = run.comparison(st.baseline_name())
     c = found if isinstance(found, compare.Comparison) else None
     with solara.Card(margin=0, style={"padding": "6px 14px"}):
-        solara.Text(f"{view.scenario} · seed {view.seed} · {date_text(view.date)} ({view.date:.2f}) · "
-                    f"quarter {view.quarter} of {view.steps}", classes=["viz-status"],
+        solara.Text(status_text(view), classes=["viz-status"],
                     style={"font-weight": "600", "display": "block"})
         if isinstance(found, InputError):
             solara.Text(f"No baseline: {found}", classes=["viz-compare"], style={"display": "block"})
@@ -387,7 +407,7 @@ def Readout(st: State):
         Pending(st)
 
 
-def BandTask(st: State) -> compare.Band | None:
+def BandTask(st: PageState) -> compare.Band | None:
     """The band over seeds when switched on: computed with the batch kernel in a worker thread (a hook)."""
     run, on, seeds, baseline = st.run.value, st.band_on.value, st.band_seeds.value, st.baseline_name()
     drawn = st.band_posterior.value
@@ -407,7 +427,7 @@ def BandTask(st: State) -> compare.Band | None:
 
 
 @solara.component
-def Figures(st: State):
+def Figures(st: PageState):
     """The four figures, drawn from the latest snapshot in a worker thread (stale drawings are skipped)."""
     st.tick.value  # noqa: B018
     run = st.run.value
@@ -435,10 +455,10 @@ def Figures(st: State):
     caption = "Drawing the figures …"
     if done:
         shown = done[0][1]
-        caption = f"Figures show quarter {shown} ({date_text(view.start + shown / 4)})"
+        caption = f"Figures show {step_text(shown, view.start)}"
         caption += "" if current else " · updating …"
     solara.Text(caption, classes=["viz-figures-current" if current else "viz-figures-stale"],
-                style={"font-size": "0.85em", "color": "#666"})
+                style={"font-size": "0.85em", "color": TEXT_COLOURS["note"]})
 
     def image(name):
         if name in images:
@@ -466,14 +486,14 @@ def Figures(st: State):
 
 
 @solara.component
-def Events(st: State):
+def Events(st: PageState):
     """The scenario's events in date order, ✓ once passed."""
     st.tick.value  # noqa: B018
     view = st.run.value.latest
     rows = []
     for ev in view.events:
         done = ev.date <= view.date
-        rows.append(f"<tr style='color:{'#222' if done else '#9a9a9a'}' title='{_escape(ev.change)}'>"
+        rows.append(f"<tr style='color:{TEXT_COLOURS['passed' if done else 'ahead']}' title='{_escape(ev.change)}'>"
                     f"<td>{'✓' if done else '·'}</td><td class='viz-event-date'>{ev.date:.2f}</td>"
                     f"<td>{_escape(ev.label)}{' <b>(added)</b>' if ev.added else ''}</td></tr>")
     solara.Text(f"Scenario events ({len(rows)}, in date order; ✓ = passed; hover for the change)",
@@ -488,7 +508,7 @@ def _escape(text: str) -> str:
 
 
 @solara.component
-def EventEditor(st: State):
+def EventEditor(st: PageState):
     """Add event: date, quantity (the world's, with a did-you-mean), set/add/scale, value, label; Save as YAML."""
     draft = st.draft.value
     date, set_date = solara.use_state("")
@@ -529,7 +549,7 @@ def EventEditor(st: State):
                          style={"min-width": "260px"}, classes=["viz-event-label"])
         solara.Button("Add event", color="primary", on_click=add, classes=["viz-add-event"])
     if error:
-        solara.Text(error, classes=["viz-event-error"], style={"display": "block", "color": "#b00020"})
+        solara.Text(error, classes=["viz-event-error"], style={"display": "block", "color": TEXT_COLOURS["error"]})
     for k, ev in enumerate(draft.events):
         with solara.Row(style={"align-items": "center", "gap": "6px"}, classes=["viz-added-event"]):
             solara.Button("✕", text=True, on_click=lambda k=k: remove(k), style={"min-width": "0"})
@@ -538,7 +558,7 @@ def EventEditor(st: State):
 
 
 @solara.component
-def SaveButton(st: State):
+def SaveButton(st: PageState):
     """Save the edited scenario (added events and parameter overrides) as a file ``alliance run FILE`` accepts."""
     draft = st.draft.value
     checked = check(draft)
@@ -569,7 +589,7 @@ CSS = """
 def Page():
     first = solara.use_memo(lambda: Run(Settings(DEFAULT_SCENARIO)), [])
     draft = solara.use_memo(lambda: Draft.of(first.settings), [])  # use_reactive resets to a new object
-    st = State(run=solara.use_reactive(first), draft=solara.use_reactive(draft),
+    st = PageState(run=solara.use_reactive(first), draft=solara.use_reactive(draft),
                tick=solara.use_reactive(0), playing=solara.use_reactive(False), pause_ms=solara.use_reactive(100),
                step=solara.use_reactive(next(iter(STEP_SIZES))), dyad=solara.use_reactive(""),
                baseline=solara.use_reactive(None), band_on=solara.use_reactive(False),

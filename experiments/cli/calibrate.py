@@ -33,7 +33,7 @@ from experiments.pipeline.limits import cap_workers
 from experiments.pipeline.posterior_file import read_posterior, weighted_quantile
 from experiments.plots.calibration_fit import fit_figure
 from experiments.plots.posterior import posterior_figure
-from experiments.store.atomic import atomic_write
+from experiments.plots.save import save_figure
 from experiments.store.folders import default_folder, result_folder
 from model.spec.errors import InputError
 
@@ -75,7 +75,7 @@ def write_fit_figure(config, result) -> Path:
     fig = fit_figure(fit_paths(config, result.best_values), config.targets, config.window,
                      f"Calibration fit: {config.scenario.name} ({Path(config.path).name})")
     path = Path(result.out) / "fit.png"
-    atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=120))
+    save_figure(fig, path, dpi=120)
     return path
 
 
@@ -110,7 +110,7 @@ def _posterior(config, out: Path, args) -> int:
                            [(p.low, p.high) for p in config.parameters], [p.log for p in config.parameters],
                            f"Posterior of {config.scenario.name} fitted to {config.window[0]}-{config.window[1]} "
                            f"(ABC-SMC, {len(post.theta)} particles, tolerance {pops[-1].epsilon:.3g})")
-    atomic_write(out / "posterior.png", lambda tmp: fig.savefig(tmp, format="png", dpi=90))
+    save_figure(fig, out / "posterior.png", dpi=90)
     for f in ("posterior.parquet", "populations.parquet", "posterior.json", "posterior.png"):
         print(f"wrote {out / f}")
     return 0

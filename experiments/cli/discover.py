@@ -22,7 +22,7 @@ from tqdm import tqdm
 from experiments.cli.command import Command
 from experiments.cli.results import aligned
 from experiments.plots.discovery import peeling_figure
-from experiments.plots.figure_set import save_figure
+from experiments.plots.save import save_figure
 from experiments.store.reader import describe
 
 STAGES = ("loading EMA Workbench", "reading the store", "PRIM", "feature scores", "figure")

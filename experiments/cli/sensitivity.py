@@ -2,7 +2,8 @@
 
 The design's size is checked before it is built (``--samples`` overrides the config's);
 the output folder is locked while the analysis writes into it and holds sensitivity
-results only. A progress bar (stderr; off with ``--quiet``) follows the runs.
+results only. A progress bar (stderr; off with ``--quiet``) follows the runs. The chart
+(indices.png, experiments.plots.sensitivity) is written with the analysis's other files.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from experiments.analysis.sensitivity import load_config, run_and_write
+from experiments.analysis.sensitivity import load_config, run_config, run_record, write_outputs
 from experiments.cli.command import Command
+from experiments.plots import sensitivity as chart
+from experiments.plots.save import write_figure
 from experiments.store.folders import default_folder, result_folder
 
 
@@ -29,7 +32,9 @@ def _run(args) -> int:
                 bar.total = total
                 bar.update(done - bar.n)
 
-            analysis, files = run_and_write(config, out, progress)
+            analysis = run_config(config, progress)
+        fig = chart.indices_figure(analysis.table, chart.indices_title(config, len(analysis.X)))
+        files = write_outputs(analysis, out, lambda tmp: write_figure(fig, tmp, dpi=chart.DPI), run_record(config))
     cols = ["parameter", "mu_star", "mu_star_conf"] if config.method == "morris" else \
         ["parameter", "S1", "S1_conf", "ST", "ST_conf"]
     print(analysis.table[cols].head(10).to_string(index=False, float_format=lambda v: f"{v:.4f}"))

@@ -10,8 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from experiments.plots import draw as D
-from experiments.plots import select as Q
-from experiments.plots import stats
+from experiments.plots import select, stats
 from experiments.plots import style as S
 from experiments.plots.marks import event_handles, mark_events
 from experiments.plots.style import styled
@@ -88,9 +87,9 @@ def blocs_chart(table: pd.DataFrame, scenario: str | None = None, *, events=None
     that minimum with its 50% band (lower = a more settled, more polarised world); each
     actor's median frustration. ``events``: scenario -> events, marked on every panel.
     """
-    at = Q.where(table, source)
-    Q.need(table, ["scenario", "run", "date", "configuration", "energy"], at)
-    scenario = Q.one_scenario(table, scenario, at)
+    at = select.where(table, source)
+    select.need(table, ["scenario", "run", "date", "configuration", "energy"], at)
+    scenario = select.one_scenario(table, scenario, at)
     summary = stats.bloc_summary(table, scenario)
     single = summary["single"] is not None
     fig, body = S.new_figure(9.6, 7.4 if not single else 6.6)
@@ -99,7 +98,7 @@ def blocs_chart(table: pd.DataFrame, scenario: str | None = None, *, events=None
     _energy(axes[1], summary)
     _frustration(axes[2], summary)
     x = summary["shares"].index.to_numpy(dtype=float)
-    ev = Q.events_of(events, scenario)
+    ev = select.events_of(events, scenario)
     drawn = []
     for ax in axes:
         D.time_axis(ax, float(x.min()), float(x.max()))

@@ -6,8 +6,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from experiments.analysis.calibration import FitPaths
-
-BLUE, VERMILLION = "#0072B2", "#D55E00"  # Okabe-Ito (colour-blind safe)
+from experiments.plots.style import CONTRAST, MAIN
 
 
 def fit_figure(paths: FitPaths, targets, window: tuple[int, int], title: str) -> Figure:
@@ -21,10 +20,10 @@ def fit_figure(paths: FitPaths, targets, window: tuple[int, int], title: str) ->
         ax.fill_between(t.dates, t.lower, t.upper, color="0.8", step="post", label="target band")
         ax.step(t.dates, t.target, where="post", color="0.35", lw=1, ls="--", label="target")
         y = paths.calibrated[t.index]
-        ax.fill_between(paths.dates, np.quantile(y, 0.05, axis=0), np.quantile(y, 0.95, axis=0), color=BLUE,
+        ax.fill_between(paths.dates, np.quantile(y, 0.05, axis=0), np.quantile(y, 0.95, axis=0), color=MAIN,
                         alpha=0.25, label=f"calibrated 5-95% ({paths.replications} runs)")
-        ax.plot(paths.dates, np.median(y, axis=0), color=BLUE, lw=2, label="calibrated median")
-        ax.plot(paths.dates, np.median(paths.default[t.index], axis=0), color=VERMILLION, lw=1.2, ls=":",
+        ax.plot(paths.dates, np.median(y, axis=0), color=MAIN, lw=2, label="calibrated median")
+        ax.plot(paths.dates, np.median(paths.default[t.index], axis=0), color=CONTRAST, lw=1.2, ls=":",
                 label="uncalibrated median (scenario values)")
         if len(t.milestones):
             ax.plot(t.milestones["date"], t.milestones["code_level"], "kv", ms=5, label="milestones (code level)")

@@ -11,8 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from experiments.plots import draw as D
-from experiments.plots import select as Q
-from experiments.plots import stats
+from experiments.plots import select, stats
 from experiments.plots import style as S
 from experiments.plots.style import styled
 
@@ -21,22 +20,22 @@ def _removed_dates(events: dict | None, factual: str, counterfactual: str) -> li
     """Dates of the factual run's events that the counterfactual does not have (``events`` from select)."""
     if not events or factual not in events or counterfactual not in events:
         return []
-    kept = set(Q.event_keys(events[counterfactual]))
+    kept = set(select.event_keys(events[counterfactual]))
     fact = events[factual]
-    return sorted({float(d) for d, k in zip(fact["date"], Q.event_keys(fact)) if k not in kept})
+    return sorted({float(d) for d, k in zip(fact["date"], select.event_keys(fact)) if k not in kept})
 
 
 @styled
 def counterfactual_chart(df: pd.DataFrame, factual: str, counterfactual: str, index: str | None = None, *,
                          events: dict | None = None, source=None):
     """Factual vs counterfactual of one world index (default: the table's first), and the paired effect."""
-    at = Q.where(df, source)
-    index = index or Q.index_names(df)[0]
-    series = Q.run_series(df[Q.isin(df["scenario"], [factual, counterfactual])], index, source=at)
+    at = select.where(df, source)
+    index = index or select.index_names(df)[0]
+    series = select.run_series(df[select.isin(df["scenario"], [factual, counterfactual])], index, source=at)
     tables = stats.quantile_table(series)
     for name in (factual, counterfactual):
         if name not in tables:
-            Q.pick_scenarios(df, [name], at)  # raises, naming the missing scenario
+            select.pick_scenarios(df, [name], at)  # raises, naming the missing scenario
     effect, method = stats.difference_bands(series, counterfactual, factual)
     fig, body = S.new_figure(8.0, 6.2)
     top, bottom = body.subplots(2, 1, sharex=True, height_ratios=[3, 2])

@@ -16,8 +16,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from experiments.plots import draw as D
-from experiments.plots import select as Q
-from experiments.plots import stats
+from experiments.plots import select, stats
 from experiments.plots import style as S
 from experiments.plots.marks import event_handles, mark_events
 from experiments.plots.style import styled
@@ -102,7 +101,7 @@ def draw_difference(d: stats.Differences, limit: float, *, resolution: float = s
     fig, body = S.new_figure(width, 2.2 * math.ceil(n / ncols) + 1.9)
     axes, _, _ = D.grid(body, n, ncols)
     axes[0].set_ylim(-limit, limit)
-    ev = Q.events_of(events, d.scenario)
+    ev = select.events_of(events, d.scenario)
     drawn = [_panel(ax, d, key, t, resolution, ev) for ax, (key, t) in zip(axes, d.panels.items())]
     D.label_outer(axes, n, "difference (index points)")
     _legend(body, d, limit, resolution, drawn, shared, int(width * 72 / (0.52 * 7.2)) - 8)
@@ -119,15 +118,15 @@ def draw_difference(d: stats.Differences, limit: float, *, resolution: float = s
 
 def _other_scenario(df: pd.DataFrame, baseline: str, at: str) -> str:
     """The first scenario that is not the baseline (the default comparison)."""
-    others = [s for s in Q.scenarios_in(df) if s != baseline]
+    others = [s for s in select.scenarios_in(df) if s != baseline]
     if not others:
         raise InputError(at, None, "scenario", f"the results hold only the baseline '{baseline}'; nothing to compare")
     return others[0]
 
 
 @styled
-def scenario_difference(df: pd.DataFrame, baseline: str = Q.BASELINE, scenario: str | None = None,
-                        dyad=Q.DEFAULT_DYAD, *, domains=None, outcome: str = "cooperation", indices=None,
+def scenario_difference(df: pd.DataFrame, baseline: str = select.BASELINE, scenario: str | None = None,
+                        dyad=select.DEFAULT_DYAD, *, domains=None, outcome: str = "cooperation", indices=None,
                         n_boot: int = stats.N_BOOT, seed: int = 0, limit: float | None = None,
                         resolution: float = stats.RESOLUTION, events=None, source=None):
     """Scenario minus baseline over time (panels: :func:`experiments.plots.stats.difference_panels`).
@@ -135,9 +134,9 @@ def scenario_difference(df: pd.DataFrame, baseline: str = Q.BASELINE, scenario: 
     ``limit``: the y axis is ±limit (default: a round number above every |difference|
     drawn, at least ``resolution``). ``events``: scenario -> events, marked on every panel.
     """
-    at = Q.where(df, source)
-    Q.need(df, ["scenario"], at)
-    Q.pick_scenarios(df, [baseline], at)
+    at = select.where(df, source)
+    select.need(df, ["scenario"], at)
+    select.pick_scenarios(df, [baseline], at)
     scenario = scenario or _other_scenario(df, baseline, at)
     d = stats.difference_panels(df, baseline, scenario, dyad, outcome=outcome, indices=indices, domains=domains,
                                 n_boot=n_boot, seed=seed, source=at)
@@ -147,14 +146,14 @@ def scenario_difference(df: pd.DataFrame, baseline: str = Q.BASELINE, scenario: 
 
 
 @styled
-def scenario_differences(df: pd.DataFrame, baseline: str = Q.BASELINE, scenarios=None, dyad=Q.DEFAULT_DYAD, *,
+def scenario_differences(df: pd.DataFrame, baseline: str = select.BASELINE, scenarios=None, dyad=select.DEFAULT_DYAD, *,
                          indices=None, resolution: float = stats.RESOLUTION, events=None,
                          source=None) -> list[tuple[str, object]]:
     """(scenario, figure) for every scenario but the baseline, all on one shared y limit."""
-    at = Q.where(df, source)
-    Q.need(df, ["scenario"], at)
-    Q.pick_scenarios(df, [baseline], at)
-    names = [s for s in Q.pick_scenarios(df, scenarios, at, baseline) if s != baseline]
+    at = select.where(df, source)
+    select.need(df, ["scenario"], at)
+    select.pick_scenarios(df, [baseline], at)
+    names = [s for s in select.pick_scenarios(df, scenarios, at, baseline) if s != baseline]
     diffs = [stats.difference_panels(df, baseline, s, dyad, indices=indices, source=at) for s in names]
     lim = stats.symmetric_limit([t for d in diffs for t in d.panels.values()], resolution)
     return [(d.scenario, draw_difference(d, lim, resolution=resolution, events=events, shared=True, source=at,

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from matplotlib import colormaps
 
-from experiments.plots.style import GREY, OKABE_ITO, new_figure, source_note, styled
+from experiments.plots.style import GREY, OKABE_ITO, SEQUENTIAL, new_figure, source_note, styled
 
 
 @styled
@@ -24,7 +24,7 @@ def peeling_figure(trajectory: pd.DataFrame, chosen: int, outcome: str = "", sou
     dims = trajectory["res_dim"].to_numpy(dtype=int)
     ax.plot(cov, den, color=GREY, linewidth=0.8, zorder=1, gid="path")
     levels = np.unique(dims)
-    cmap = colormaps["viridis"].resampled(max(len(levels), 2))
+    cmap = colormaps[SEQUENTIAL].resampled(max(len(levels), 2))
     for k, d in enumerate(levels):
         on = dims == d
         ax.scatter(cov[on], den[on], s=22, color=cmap(k), zorder=2, gid=f"restricted_{d}",

@@ -48,7 +48,7 @@ def fan_on(ax, t: pd.DataFrame, colour: str, key: str, *, label: str | None = No
                    marker="o" if len(x) < 8 else None, markersize=3.5)[0]
 
 
-def band_handles(colour: str = "#777777", median_label: str = "median of runs") -> list:
+def band_handles(colour: str = S.ANY_SERIES_GREY, median_label: str = "median of runs") -> list:
     """Legend entries for a median line and its 50% and 90% bands."""
     return [Line2D([], [], color=colour, label=median_label),
             Patch(facecolor=colour, alpha=S.BAND_ALPHA["50"] + S.BAND_ALPHA["90"], label="50% of runs"),

@@ -16,8 +16,7 @@ import pandas as pd
 from matplotlib.lines import Line2D
 
 from experiments.plots import draw as D
-from experiments.plots import select as Q
-from experiments.plots import stats
+from experiments.plots import select, stats
 from experiments.plots import style as S
 from experiments.plots.marks import event_handles, mark_events
 from experiments.plots.milestones import add_milestones, draw_target, has_record
@@ -43,11 +42,11 @@ class FanSpec:
 def fan_spec(df: pd.DataFrame, dyad=None, domain=None, outcome=None, milestones=None, target=False) -> FanSpec:
     """The default is the first world index; a dyad or domain (or a dyad ``outcome``) plots that dyad."""
     if outcome is None:
-        first = Q.index_names(df)
+        first = select.index_names(df)
         outcome = first[0] if first and dyad is None and domain is None else "cooperation"
-    dyad = tuple(dyad or Q.DEFAULT_DYAD)
+    dyad = tuple(dyad or select.DEFAULT_DYAD)
     if outcome not in VALUE_COLUMNS:
-        what, ylabel = S.index_label(outcome, Q.actors(df) if "actor_a" in df.columns else ()), \
+        what, ylabel = S.index_label(outcome, select.actors(df) if "actor_a" in df.columns else ()), \
             S.outcome_label(outcome)
     elif outcome == "cooperation" and domain is None:
         what, ylabel = f"{D.dyad_text(dyad)} cooperation (mean of {len(DOMAINS)} domains)", S.COOPERATION_LABEL
@@ -111,7 +110,7 @@ def _finish_axes(c: _Fan, ax, scenarios: list[str], colours: dict) -> None:
         c.files.append(("milestones", add_milestones(ax, c.spec.record, numbered=False)["file"]))
     shared = c.baseline if c.baseline in scenarios else scenarios[0]
     for s in scenarios:
-        c.drawn[s] = mark_events(ax, Q.events_of(c.events, s), s, own_colour=colours[s], ticks=s == shared)
+        c.drawn[s] = mark_events(ax, select.events_of(c.events, s), s, own_colour=colours[s], ticks=s == shared)
 
 
 def _band_notes(c: _Fan, ax, scenarios: list[str], corner: str = "upper left") -> None:
@@ -186,7 +185,7 @@ def _legend(c: _Fan, body, colours: dict) -> None:
         extra.append(Line2D([], [], color="black", ls="--", lw=1.1, label="historical coding (grey: ± band)"))
     if c.spec.record:
         extra.append(Line2D([], [], color=S.GREY, ls="", marker="|", markersize=7, label="historical milestone"))
-    extra += event_handles(list(c.drawn.values()), S.OWN_EVENT_COLOUR if not c.overlay else "#777777")
+    extra += event_handles(list(c.drawn.values()), S.OWN_EVENT_COLOUR if not c.overlay else S.ANY_SERIES_GREY)
     title = f"same as baseline: every quantile within {c.within:g} of the baseline's" if c.same else None
     if c.overlay:  # long scenario labels: two per row
         rest = second + extra
@@ -212,7 +211,7 @@ def _title(c: _Fan, body) -> None:
 @styled
 def fan_chart(df: pd.DataFrame, dyad=None, domain=None, scenarios=None, overlay: bool = False, *,
               outcome: str | None = None, milestones=None, target: bool = False, xlim=None,
-              baseline: str = Q.BASELINE, events=None, within: float = stats.SAME_WITHIN, source=None):
+              baseline: str = select.BASELINE, events=None, within: float = stats.SAME_WITHIN, source=None):
     """Median with 50% and 90% bands across runs over time.
 
     Default: the first world index of the table. ``dyad``/``domain`` (or a dyad ``outcome``
@@ -223,11 +222,11 @@ def fan_chart(df: pd.DataFrame, dyad=None, domain=None, scenarios=None, overlay:
     ``target`` adds the historical coding. ``events``: scenario -> events
     (:func:`experiments.plots.select.scenario_events`), marked on each panel.
     """
-    at = Q.where(df, source)
-    Q.need(df, ["scenario"], at)
+    at = select.where(df, source)
+    select.need(df, ["scenario"], at)
     spec = fan_spec(df, dyad, domain, outcome, milestones, target)
-    names = Q.pick_scenarios(df, scenarios, at, baseline)
-    series = Q.run_series(df[Q.isin(df["scenario"], names)], spec.outcome, spec.dyad, domain, source=at)
+    names = select.pick_scenarios(df, scenarios, at, baseline)
+    series = select.run_series(df[select.isin(df["scenario"], names)], spec.outcome, spec.dyad, domain, source=at)
     qt = stats.quantile_table(series)
     departures = stats.baseline_departures(qt, baseline, within) if baseline in qt else None
     xlim = tuple(xlim) if xlim else (float(series["date"].min()), float(series["date"].max()))

@@ -3,8 +3,8 @@
 ``kind="all"`` builds the standard set (:func:`standard_figures`); the other kinds build
 one family each (``alliance plot --kind``). Every figure is built before any file is written,
 so a mistake (missing scenario, column, date ...) exits with status 2 and writes
-nothing. Each file is saved under a temporary name in the output folder, then renamed
-over its final name. See docs/figures.md.
+nothing. Each file is saved through experiments.plots.save.save_figure: under a temporary name in the
+output folder, then renamed over its final name. See docs/figures.md.
 """
 
 from __future__ import annotations
@@ -18,41 +18,28 @@ import numpy as np
 import pandas as pd
 
 from experiments.analysis.landscape_store import NEEDED, landscape_table
-from experiments.plots import select as Q
+from experiments.plots import select
 from experiments.plots.blocs import blocs_chart
 from experiments.plots.counterfactual import counterfactual_chart
 from experiments.plots.difference import scenario_differences
 from experiments.plots.fan import fan_chart
 from experiments.plots.milestones import has_record, milestone_chart, record_end
 from experiments.plots.network import cooperation_network
+from experiments.plots.save import DPI, FORMATS, save_figure
 from experiments.plots.select import DEFAULT_DYAD
 from experiments.plots.sweep import parameter_heatmap, parameter_sweep
 from experiments.plots.threat import threat_heatmap, threat_lines
-from experiments.store.atomic import atomic_write, remove_stale_temporaries
 from experiments.store.reader import load, metadata, require_rows, runs
 from model.spec.domains import DOMAINS
 from model.spec.errors import InputError
 
 KINDS = ("fan", "difference", "counterfactual", "threat", "network", "sweep", "milestones", "blocs", "all")
-FORMATS = ("png", "svg", "pdf")
 DEFAULT_DATE = 2025.0
-DPI = 200
 
 _IDS = ("run", "scenario", "replication", "sample", "date", "quarter")
 
 
-# ------------------------------------------------------------------ writing
-def save_figure(fig, path: Path, fmt: str = "png", dpi: int = DPI) -> Path:
-    """Save ``fig`` to ``path`` atomically (experiments.store.atomic.atomic_write), first removing temporaries of
-    ``path`` that an earlier, killed run left behind."""
-    path = Path(path)
-    remove_stale_temporaries(path.parent, [path.name])
-    # Fixed metadata keeps SVG/PDF output byte-stable between runs.
-    meta = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None}}[fmt]
-    atomic_write(path, lambda tmp: fig.savefig(tmp, format=fmt, dpi=dpi, metadata=meta))
-    return path
-
-
+# ------------------------------------------------------------------ file names
 def _safe(name: str) -> str:
     """A name safe in a file name, and one name's only: where characters had to be replaced (``crisis a``,
     ``crisis/a``), a short hash of the name itself is appended, so two names never share a file."""
@@ -93,11 +80,11 @@ class _Store:
 
     def indices(self) -> list[str]:
         """The world indices of the store (metadata order), e.g. japan_nato, china_russia_alignment."""
-        return Q.index_names(self.have, self.meta)
+        return select.index_names(self.have, self.meta)
 
     def events(self) -> dict:
         """Each scenario's events from the metadata (empty for older stores)."""
-        return self._cached("events", lambda: Q.scenario_events(self.meta))
+        return self._cached("events", lambda: select.scenario_events(self.meta))
 
     def dates(self) -> np.ndarray:
         """The simulated dates of the store."""
@@ -105,7 +92,7 @@ class _Store:
 
     def scenarios(self) -> list[str]:
         """The scenarios of the store, in store order."""
-        return self._cached("scenarios", lambda: Q.scenarios_in(load(self.root, columns=["scenario"])))
+        return self._cached("scenarios", lambda: select.scenarios_in(load(self.root, columns=["scenario"])))
 
     def dyad(self, a=DEFAULT_DYAD[0], b=DEFAULT_DYAD[1]):
         """One dyad's rows (every domain) with the world indices."""
@@ -165,7 +152,7 @@ class _Ask:
 def _fans(st: _Store, o: _Ask) -> list:
     """A fan chart (and overlay) per world index, or of one Japan–NATO domain with ``--domain``."""
     df = st.dyad()
-    names = Q.pick_scenarios(df, o.scenarios, o.where, o.baseline)
+    names = select.pick_scenarios(df, o.scenarios, o.where, o.baseline)
     if o.domain is not None:
         specs = [(f"fan_{_safe(DEFAULT_DYAD[0])}_{_safe(DEFAULT_DYAD[1])}_{_safe(o.domain)}".lower(),
                   {"dyad": DEFAULT_DYAD, "domain": o.domain})]
@@ -184,10 +171,10 @@ def _fans(st: _Store, o: _Ask) -> list:
 def _differences(st: _Store, o: _Ask) -> list:
     """Each scenario minus the baseline, all on one shared y limit."""
     df = st.dyad()
-    have = Q.scenarios_in(df)
+    have = select.scenarios_in(df)
     if o.baseline not in have:
         if o.strict:
-            Q.pick_scenarios(df, [o.baseline], o.where)  # raises, naming the baseline
+            select.pick_scenarios(df, [o.baseline], o.where)  # raises, naming the baseline
         return []
     others = [s for s in (o.scenarios or have) if s != o.baseline]
     if not others:
@@ -203,14 +190,14 @@ def counterfactuals_of(events: dict, factual: str) -> list[str]:
     """Scenarios whose events are a strict subset of the factual run's (it with some events removed)."""
     if factual not in events:
         return []
-    fact = set(Q.event_keys(events[factual]))
-    return [s for s, t in events.items() if s != factual and set(Q.event_keys(t)) < fact]
+    fact = set(select.event_keys(events[factual]))
+    return [s for s, t in events.items() if s != factual and set(select.event_keys(t)) < fact]
 
 
 def _counterfactuals(st: _Store, o: _Ask) -> list:
     """The factual run against each counterfactual of it in the store, per world index, with the paired effect."""
     df = st.dyad()
-    cfs = [s for s in counterfactuals_of(st.events(), o.baseline) if s in Q.scenarios_in(df)]
+    cfs = [s for s in counterfactuals_of(st.events(), o.baseline) if s in select.scenarios_in(df)]
     if o.scenarios:
         cfs = [s for s in cfs if s in o.scenarios]
     if not cfs and o.strict:
@@ -226,7 +213,7 @@ def _threats(st: _Store, o: _Ask) -> list:
     tdf = st.threat()
     scen = (o.scenarios or [None])[0]
     out = [("threat_heatmap", threat_heatmap(tdf, scenario=scen, source=o.where))]
-    actors = Q.actors(tdf) if "actor_a" in tdf.columns else []
+    actors = select.actors(tdf) if "actor_a" in tdf.columns else []
     if (o.observer in actors and _dense(tdf)) or o.strict:
         out.append((f"threat_lines_{_safe(o.observer).lower()}",
                     threat_lines(tdf, o.observer, scenario=scen, events=st.events(), source=o.where)))
@@ -265,7 +252,7 @@ def _blocs(st: _Store, o: _Ask) -> list:
 def _sweeps(st: _Store, o: _Ask) -> list:
     """The first world index against the varying (or asked) parameters, and their heatmap."""
     runs_df = st.runs()
-    chosen = list(o.params or (Q.varying_parameters(runs_df) if len(runs_df) else []))
+    chosen = list(o.params or (select.varying_parameters(runs_df) if len(runs_df) else []))
     if not chosen:
         if o.strict:
             raise InputError(o.where, None, "--param", "no parameter varies across the runs of this store; "
@@ -302,9 +289,9 @@ def build_figures(store_dir, kind: str = "all", *, scenarios=None, date: float |
     if kind not in KINDS:
         raise InputError("--kind", None, "kind", f"unknown kind '{kind}' (use one of {', '.join(KINDS)})")
     st = _Store(store_dir)
-    ask = _Ask(str(store_dir), kind != "all", scenarios, date, baseline or Q.BASELINE, params, domain, observer)
+    ask = _Ask(str(store_dir), kind != "all", scenarios, date, baseline or select.BASELINE, params, domain, observer)
     if ask.scenarios:  # name a missing scenario before anything is drawn
-        Q.pick_scenarios(pd.DataFrame({"scenario": st.scenarios()}), ask.scenarios, ask.where)
+        select.pick_scenarios(pd.DataFrame({"scenario": st.scenarios()}), ask.scenarios, ask.where)
     out: list[tuple[str, object]] = []
     for k, build in BUILDERS.items():
         if kind in (k, "all"):

@@ -17,8 +17,7 @@ from matplotlib.lines import Line2D
 
 from experiments.analysis import history
 from experiments.plots import draw as D
-from experiments.plots import select as Q
-from experiments.plots import stats
+from experiments.plots import select, stats
 from experiments.plots import style as S
 from experiments.plots.marks import event_handles, mark_events, vertical_marks
 from experiments.plots.style import styled
@@ -156,7 +155,7 @@ def milestone_key(ax, drawn: dict, *, fontsize: float = 6.2):
     head = ax.text(0.0, 1.0, "historical milestones", transform=ax.transAxes, ha="left", va="top", fontsize=7.5,
                    fontweight="bold", color=S.GREY)
     key = ax.text(0.0, 1.0 - 14.0 / max(1.0, height_pt), "\n".join(lines), transform=ax.transAxes, ha="left",
-                  va="top", fontsize=size, family="monospace", linespacing=1.3, color="#333333", gid="milestone_key")
+                  va="top", fontsize=size, family="monospace", linespacing=1.3, color=S.KEY_TEXT, gid="milestone_key")
     for t in (head, key):
         t.set_in_layout(False)
     return key
@@ -165,12 +164,12 @@ def milestone_key(ax, drawn: dict, *, fontsize: float = 6.2):
 # ------------------------------------------------------------------ the record chart
 def _record_indices(df: pd.DataFrame, indices, at: str) -> list[str]:
     """The asked (or the table's) world indices that have a historical record."""
-    names = Q.index_names(df) if indices is None else list(indices)
+    names = select.index_names(df) if indices is None else list(indices)
     recs = [n for n in names if has_record(n)]
     if not recs:
         raise InputError(at, None, "indices", f"no world index of the results has a historical record in data/ "
                          f"(indices: {', '.join(names) or 'none'}; records: {', '.join(history.RECORDS)})")
-    Q.need(df, recs, at)
+    select.need(df, recs, at)
     return recs
 
 
@@ -178,7 +177,7 @@ def _record_indices(df: pd.DataFrame, indices, at: str) -> list[str]:
 
 def _record_panel(ax, sub, index, scenario, span, ev, at) -> dict:
     """One index against its record: fan, coding, numbered milestones and events."""
-    t = stats.quantile_table(Q.run_series(sub, index, source=at))[scenario]
+    t = stats.quantile_table(select.run_series(sub, index, source=at))[scenario]
     D.fan_on(ax, t, S.SERIES[0], index)
     target, tfile = draw_target(ax, index, span[0])
     D.time_axis(ax, *span)
@@ -216,14 +215,14 @@ def milestone_chart(df: pd.DataFrame, scenario: str | None = None, *, indices=No
     events. ``indices`` defaults to the table's world indices; those without a record
     (:data:`experiments.analysis.history.RECORDS`) are left out.
     """
-    at = Q.where(df, source)
-    Q.need(df, ["scenario", "run", "date"], at)
+    at = select.where(df, source)
+    select.need(df, ["scenario", "run", "date"], at)
     recs = _record_indices(df, indices, at)
-    scenario = Q.one_scenario(df, scenario, at)
-    sub = Q.rows_of(df, scenario)
+    scenario = select.one_scenario(df, scenario, at)
+    sub = select.rows_of(df, scenario)
     fig, body = S.new_figure(12.5, 5.0 * len(recs) + 1.0)
     grid = body.subplots(len(recs), 2, width_ratios=[1.65, 1.0], squeeze=False)
-    ev, span = Q.events_of(events, scenario), _span(sub, recs)
+    ev, span = select.events_of(events, scenario), _span(sub, recs)
     panels = {i: _record_panel(ax, sub, i, scenario, span, ev, at) for i, (ax, _) in zip(recs, grid)}
     grid[-1, 0].set_xlabel(S.YEAR_LABEL)
     n = int(next(iter(panels.values()))["table"]["n"].iloc[0])

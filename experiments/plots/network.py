@@ -10,12 +10,10 @@ import pandas as pd
 from matplotlib.lines import Line2D
 
 from experiments.plots import draw as D
-from experiments.plots import select as Q
+from experiments.plots import select
 from experiments.plots import style as S
 from experiments.plots.style import styled
 from model.spec.timegrid import date_text
-
-EDGE_GREY = "#5f5f5f"
 
 
 def layout(edges: pd.DataFrame, actors: list[str], seed: int) -> dict:
@@ -29,7 +27,8 @@ def layout(edges: pd.DataFrame, actors: list[str], seed: int) -> dict:
 
 def _edge_style(c: float, cmax: float) -> dict:
     """Line style of an edge: wider and darker for more cooperation."""
-    return {"color": EDGE_GREY, "lw": 0.4 + 9 * c, "alpha": 0.35 + 0.5 * min(1.0, c / cmax), "solid_capstyle": "round"}
+    return {"color": S.EDGE_GREY, "lw": 0.4 + 9 * c, "alpha": 0.35 + 0.5 * min(1.0, c / cmax),
+            "solid_capstyle": "round"}
 
 
 def _edges(ax, edges: pd.DataFrame, pos: dict, cmax: float) -> None:
@@ -63,10 +62,10 @@ def cooperation_network(df: pd.DataFrame, date: float = 2025.0, scenario: str | 
     Edge widths and labels give the cooperation index; node labels the power. The layout
     is fixed by ``seed``, so the same store always gives the same picture.
     """
-    at = Q.where(df, source)
-    Q.need(df, ["scenario"], at)
-    scenario = Q.one_scenario(df, scenario, at)
-    edges, power, d, n = Q.network_at(df, date, scenario, source=at)
+    at = select.where(df, source)
+    select.need(df, ["scenario"], at)
+    scenario = select.one_scenario(df, scenario, at)
+    edges, power, d, n = select.network_at(df, date, scenario, source=at)
     actors = list(power.index)
     pos = layout(edges, actors, seed)
     fig, body = S.new_figure(6.6, 6.4)

@@ -11,7 +11,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import NullFormatter
 
-BLUE, GREY = "#0072B2", "0.6"  # Okabe-Ito blue
+from experiments.plots.style import MAIN
 
 
 def posterior_figure(theta: np.ndarray, weights: np.ndarray, names, bounds, logs, title: str) -> Figure:
@@ -30,11 +30,11 @@ def posterior_figure(theta: np.ndarray, weights: np.ndarray, names, bounds, logs
             _axis(ax, "x", bounds[j], logs[j])
             if i == j:
                 edges = np.geomspace(*bounds[j], 21) if logs[j] else np.linspace(*bounds[j], 21)
-                ax.hist(theta[:, j], bins=edges, weights=weights, color=BLUE, alpha=0.75)
+                ax.hist(theta[:, j], bins=edges, weights=weights, color=MAIN, alpha=0.75)
                 ax.set_yticks([])
             else:
                 _axis(ax, "y", bounds[i], logs[i])
-                ax.scatter(theta[:, j], theta[:, i], s=4, color=BLUE, alpha=alpha, linewidths=0)
+                ax.scatter(theta[:, j], theta[:, i], s=4, color=MAIN, alpha=alpha, linewidths=0)
             ax.tick_params(which="both", labelsize=5)
             ax.xaxis.set_minor_formatter(NullFormatter())
             ax.yaxis.set_minor_formatter(NullFormatter())

@@ -46,11 +46,29 @@ ACTOR_COLOURS = {
 }
 EXTRA_ACTOR_COLOURS = [_O["sky_blue"], _O["black"], _O["yellow"], "#999999"]
 GREY = "#555555"
-SEQUENTIAL = "viridis"   # threat heatmaps
+SEQUENTIAL = "viridis"   # threat heatmaps (the page's too), counts (the PRIM figure's restricted parameters)
 OUTCOME_MAP = "cividis"  # parameter heatmaps
 BAND_ALPHA = {"90": 0.2, "50": 0.38}
 EVENT_COLOUR = "#8c8c8c"  # ticks at the dates of a scenario's events
 OWN_EVENT_COLOUR = _O["black"]  # lines at the events the baseline does not have
+# Neutrals: greys for what is no series of its own.
+ANY_SERIES_GREY = "#777777"  # legend keys that stand for every series (bands, the overlay's events)
+KEY_TEXT = "#333333"         # dense key text (the milestone chart's key)
+FAINT = "#999999"            # a mark of nothing (the dash on a threat matrix's empty diagonal)
+MISSING = "#f2f2f2"          # heatmap cells without a value
+GRID_GREY = "#dddddd"
+EDGE_GREY = "#5f5f5f"        # the cooperation network's edges
+NODE_FILL = "#f4f4f4"        # the page's network nodes (their size, not their colour, says something)
+# Roles, for figures of one or two series that mean the same thing everywhere.
+MAIN = _O["blue"]            # the estimate: a calibrated band, a posterior, a sensitivity index (mu*, S1)
+CONTRAST = _O["vermillion"]  # what it is set against: the uncalibrated run, sigma, alignment beside cooperation
+SECOND = _O["orange"]        # a second index of the same kind (Sobol ST beside S1)
+
+
+def contrast_text(rgba) -> str:
+    """Black or white, whichever reads on the colour ``rgba`` (cell values on a heatmap)."""
+    r, g, b = rgba[:3]
+    return "black" if 0.299 * r + 0.587 * g + 0.114 * b > 0.55 else "white"
 
 
 def actor_colour(name: str, index: int = 0) -> str:
@@ -170,12 +188,11 @@ RC = {
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.grid": True,
-    "grid.color": "#dddddd",
+    "grid.color": GRID_GREY,
     "grid.linewidth": 0.6,
     "axes.axisbelow": True,
     "axes.prop_cycle": matplotlib.cycler(color=SERIES),
     "lines.linewidth": 1.6,
-    "savefig.dpi": 200,
     "svg.fonttype": "none",   # text stays text in SVG
     "pdf.fonttype": 42,       # TrueType in PDF (editable, journal-friendly)
 }

@@ -10,8 +10,7 @@ import pandas as pd
 from matplotlib.lines import Line2D
 
 from experiments.plots import draw as D
-from experiments.plots import select as Q
-from experiments.plots import stats
+from experiments.plots import select, stats
 from experiments.plots import style as S
 from experiments.plots.style import styled
 from model.spec.parameters import REGISTRY
@@ -27,7 +26,7 @@ def _default_outcome(df: pd.DataFrame, outcome: str | None) -> str:
     """The asked outcome, else the first world index of the table."""
     if outcome:
         return outcome
-    first = Q.index_names(df)
+    first = select.index_names(df)
     return first[0] if first else "cooperation"
 
 
@@ -52,19 +51,19 @@ def _sweep_panel(ax, vals: pd.DataFrame, p: str, names: list[str], colours: dict
 
 @styled
 def parameter_sweep(df: pd.DataFrame, runs_df: pd.DataFrame, param, outcome: str | None = None,
-                    date: float = 2025.0, *, scenario=None, dyad=Q.DEFAULT_DYAD, bins: int = 10, source=None):
+                    date: float = 2025.0, *, scenario=None, dyad=select.DEFAULT_DYAD, bins: int = 10, source=None):
     """Outcome at ``date`` (default: the first world index) against one parameter, or one panel per parameter.
 
     Few distinct values (a grid): median and 50%/90% bands over the runs at each value.
     Many (Latin hypercube, Sobol ...): runs as dots, median and bands over ``bins`` quantile
     bins drawn at the bins' median parameter value. One line per scenario.
     """
-    at = Q.where(df, source)
+    at = select.where(df, source)
     outcome = _default_outcome(df, outcome)
     params = [param] if isinstance(param, str) else list(dict.fromkeys(param))
-    vals = Q.sweep_values(df, runs_df, params, outcome, date, scenario, dyad, source=at)
+    vals = select.sweep_values(df, runs_df, params, outcome, date, scenario, dyad, source=at)
     d = vals.attrs["date"]
-    names = [x for x in Q.pick_scenarios(df, None, at) if x in set(vals["scenario"])]
+    names = [x for x in select.pick_scenarios(df, None, at) if x in set(vals["scenario"])]
     colours = S.series_colours(names)
     k = len(params)
     ncols = min(k, 3)
@@ -113,18 +112,18 @@ def _cell_labels(ax, cells: dict, cmap) -> None:
 @styled
 def parameter_heatmap(df: pd.DataFrame, runs_df: pd.DataFrame, param_x: str, param_y: str,
                       outcome: str | None = None, date: float = 2025.0, *, scenario: str | None = None,
-                      dyad=Q.DEFAULT_DYAD, bins: int = 8, source=None):
+                      dyad=select.DEFAULT_DYAD, bins: int = 8, source=None):
     """Median outcome at ``date`` over a grid of two parameters (grid values, or quantile bins)."""
-    at = Q.where(df, source)
+    at = select.where(df, source)
     outcome = _default_outcome(df, outcome)
-    scen = Q.one_scenario(df, scenario, at) if "scenario" in df.columns else None
-    vals = Q.sweep_values(df, runs_df, [param_x, param_y], outcome, date, scen, dyad, source=at)
+    scen = select.one_scenario(df, scenario, at) if "scenario" in df.columns else None
+    vals = select.sweep_values(df, runs_df, [param_x, param_y], outcome, date, scen, dyad, source=at)
     d = vals.attrs["date"]
     cells = stats.heatmap_cells(vals, param_x, param_y, bins)
     fig, body = S.new_figure(7.0, 5.6)
     ax = body.subplots()
     ax.grid(False)
-    cmap = mpl.colormaps[S.OUTCOME_MAP].with_extremes(bad="#f2f2f2")
+    cmap = mpl.colormaps[S.OUTCOME_MAP].with_extremes(bad=S.MISSING)
     mesh = ax.pcolormesh(cells["x_edges"], cells["y_edges"], np.ma.masked_invalid(cells["values"]), cmap=cmap,
                          shading="flat", gid="heatmap")
     if cells["values"].size <= 144:

@@ -10,8 +10,7 @@ import pandas as pd
 from matplotlib.lines import Line2D
 
 from experiments.plots import draw as D
-from experiments.plots import select as Q
-from experiments.plots import stats
+from experiments.plots import select, stats
 from experiments.plots import style as S
 from experiments.plots.marks import event_handles, mark_events
 from experiments.plots.milestones import add_milestones
@@ -26,11 +25,9 @@ def _cell_text(ax, arr: np.ndarray, cmap, vmax: float) -> None:
     for i, j in np.ndindex(arr.shape):
         v = arr[i, j]
         if np.isnan(v):
-            ax.text(j, i, "–", ha="center", va="center", fontsize=7, color="#999999")
+            ax.text(j, i, "–", ha="center", va="center", fontsize=7, color=S.FAINT)
             continue
-        r, g, b, _ = cmap(v / vmax)
-        ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=7,
-                color="black" if 0.299 * r + 0.587 * g + 0.114 * b > 0.55 else "white")
+        ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=7, color=S.contrast_text(cmap(v / vmax)))
 
 
 def _matrix_panel(ax, d: float, m: pd.DataFrame, cmap, vmax: float):
@@ -52,21 +49,21 @@ def _matrix_panel(ax, d: float, m: pd.DataFrame, cmap, vmax: float):
 @styled
 def threat_heatmap(df: pd.DataFrame, dates=None, *, scenario: str | None = None, source=None):
     """Actor-by-actor perceived threat (row perceives column) at chosen dates, median over runs."""
-    at = Q.where(df, source)
-    Q.need(df, ["scenario", "date"], at)
-    scenario = Q.one_scenario(df, scenario, at)
-    sub = Q.rows_of(df, scenario)
-    dates = list(dates) if dates is not None else Q.default_dates(sub)
+    at = select.where(df, source)
+    select.need(df, ["scenario", "date"], at)
+    scenario = select.one_scenario(df, scenario, at)
+    sub = select.rows_of(df, scenario)
+    dates = list(dates) if dates is not None else select.default_dates(sub)
     mats, n = {}, 0
     for d in dates:
-        dd = Q.nearest_date(sub, float(d), at)
-        mats[dd], n = Q.threat_matrix(sub, dd, scenario, source=at)
+        dd = select.nearest_date(sub, float(d), at)
+        mats[dd], n = select.threat_matrix(sub, dd, scenario, source=at)
     vmax = max(0.1, math.ceil(max(float(np.nanmax(m.to_numpy())) for m in mats.values()) * 10) / 10)
     k = len(mats)
     ncols = min(k, 4)
     fig, body = S.new_figure(max(6.0, 2.75 * ncols + 1.4), 3.1 * math.ceil(k / ncols) + 1.0)
     axes, _, _ = D.grid(body, k, ncols, sharey=True)
-    cmap = mpl.colormaps[S.SEQUENTIAL].with_extremes(bad="#f2f2f2")
+    cmap = mpl.colormaps[S.SEQUENTIAL].with_extremes(bad=S.MISSING)
     images = [_matrix_panel(ax, d, m, cmap, vmax) for ax, (d, m) in zip(axes, mats.items())]
     D.label_outer(axes, k, "perceiving actor", "source of threat")
     cb = body.colorbar(images[-1], ax=list(axes[:k]), shrink=0.85, pad=0.02)
@@ -85,13 +82,13 @@ def threat_lines(df: pd.DataFrame, observer: str = "Japan", *, scenario: str | N
     ``milestones``: an index with a historical record (or a CSV path) whose milestones to tick;
     ``events``: scenario -> events, marked on the panel.
     """
-    at = Q.where(df, source)
-    Q.need(df, THREAT_COLUMNS, at)
-    scenario = Q.one_scenario(df, scenario, at)
-    Q.check_actors(df, [observer], at, "observer")
-    sub = Q.rows_of(df, scenario)
-    others = [a for a in Q.actors(df) if a != observer]
-    tables = {o: stats.quantile_table(Q.run_series(sub, "threat_ab", (observer, o), None, source=at))[scenario]
+    at = select.where(df, source)
+    select.need(df, THREAT_COLUMNS, at)
+    scenario = select.one_scenario(df, scenario, at)
+    select.check_actors(df, [observer], at, "observer")
+    sub = select.rows_of(df, scenario)
+    others = [a for a in select.actors(df) if a != observer]
+    tables = {o: stats.quantile_table(select.run_series(sub, "threat_ab", (observer, o), None, source=at))[scenario]
               for o in others}
     fig, body = S.new_figure(8.6, 4.8)
     ax = body.subplots()
@@ -100,7 +97,7 @@ def threat_lines(df: pd.DataFrame, observer: str = "Japan", *, scenario: str | N
     D.time_axis(ax, float(sub["date"].min()), float(sub["date"].max()))
     D.index_ylim(ax, D.top_of(tables.values()))
     ms_file = add_milestones(ax, milestones, numbered=False)["file"] if milestones else None
-    drawn = mark_events(ax, Q.events_of(events, scenario), scenario)
+    drawn = mark_events(ax, select.events_of(events, scenario), scenario)
     ax.set_xlabel(S.YEAR_LABEL)
     ax.set_ylabel(S.THREAT_LABEL)
     n = int(next(iter(tables.values()))["n"].iloc[0])
