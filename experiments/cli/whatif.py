@@ -18,7 +18,7 @@ from experiments.analysis.whatif import LEVEL, answer
 from experiments.cli.command import Command
 from experiments.pipeline.posterior_file import read_posterior
 from experiments.plots import scenario_difference
-from experiments.plots.figure_set import save_figure
+from experiments.plots.save import save_figure
 from experiments.store.atomic import Staged, json_writer, table_writer
 from experiments.store.folders import default_folder, result_folder
 from model.spec.overrides import parse_assignments
