@@ -324,8 +324,8 @@ def test_a_one_off_shock_fades(tmp_path):
 def test_every_parameter_moves_some_output():
     """MECHANISMS.md: a parameter that changes no output is a defect. Each registry parameter at the low and
     the high end of its range (others at their defaults), a few runs of the shipped scenarios each: some
-    recorded output must differ. (Eight runs each: a hazard that acts in a few runs only, such as a dovish
-    turn, needs more than two to be seen.)"""
+    recorded output must differ. (Eight runs each: a hazard that acts in a few runs only needs more than two
+    to be seen.)"""
     from model.spec.parameters import REGISTRY
 
     scs = [load_scenario(p) for p in shipped()]

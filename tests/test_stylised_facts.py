@@ -10,12 +10,12 @@ what-if scenarios is tests/test_responses.py; these are the article's claims dom
 import numpy as np
 import pytest
 
-pytestmark = pytest.mark.slow
-
 from model.engines import kernel
 from model.spec import pairing
 from model.spec.domains import DOMAINS
 from model.spec.scenario import load_scenario
+
+pytestmark = pytest.mark.slow
 
 R = 40
 HOLD_LEVEL = 0.997  # a fact holds when this t interval of its mean paired difference lies on the stated side

@@ -6,8 +6,10 @@ ABC of Beaumont et al. (2009, Biometrika 96(4)) with an adaptive tolerance (Del 
 et al. 2012): generation 0 samples the prior (uniform, or log-uniform, on each
 parameter's range); each later generation sets its tolerance to a quantile of the
 previous generation's distances, proposes particles by perturbing weighted draws of the
-previous population with a Gaussian of twice their weighted covariance, keeps those
-whose distance is within the tolerance, and weights them by prior / proposal density.
+previous population, each parameter by a normal of twice its weighted variance truncated to
+its prior range (Beaumont et al. 2009's componentwise kernel; truncated so that no proposal
+leaves a prior box of dozens of parameters), keeps those whose distance is within the
+tolerance, and weights them by prior / proposal density.
 
 The distance of a particle is the calibration objective (experiments/analysis/objective.py)
 of the median of R replications in the fit window. Each particle's runs are seeded by
@@ -34,6 +36,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from experiments.analysis.calibration_config import CalibrationConfig
 from experiments.analysis.objective import step_medians, terms
@@ -83,35 +86,49 @@ def prior_sample(ranges: list[ParameterRange], n: int, rng: np.random.Generator)
     return _from_unit(lo + (hi - lo) * rng.random((n, len(ranges))), ranges)
 
 
-def _kernel_covariance(x: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """The perturbation kernel's covariance on the unit scale: 2 Sigma_w, with a ridge that keeps it invertible."""
-    return 2.0 * np.atleast_2d(np.cov(x, rowvar=False, aweights=weights)) + 1e-12 * np.eye(x.shape[1])
+def _kernel_scale(x: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """The perturbation kernel's standard deviation per parameter (on the proposal scale): sqrt(2 var_w),
+    Beaumont et al. (2009)'s componentwise kernel, with a floor that keeps it positive."""
+    mean = np.average(x, axis=0, weights=weights)
+    var = np.average((x - mean) ** 2, axis=0, weights=weights)
+    return np.sqrt(2.0 * var + 1e-24)
+
+
+def _truncated_normal(mu: np.ndarray, sigma: np.ndarray, lo: np.ndarray, hi: np.ndarray,
+                      rng: np.random.Generator) -> np.ndarray:
+    """One draw per row of N(mu, sigma^2) truncated to [lo, hi], each parameter on its own (inverse CDF)."""
+    a, b = stats.norm.cdf((lo - mu) / sigma), stats.norm.cdf((hi - mu) / sigma)
+    u = a + (b - a) * rng.random(mu.shape)
+    return np.clip(mu + sigma * stats.norm.ppf(np.clip(u, 1e-300, 1 - 1e-16)), lo, hi)
 
 
 def _perturb(pop: np.ndarray, weights: np.ndarray, ranges: list[ParameterRange], n: int,
              rng: np.random.Generator) -> np.ndarray:
-    """n proposals: weighted draws of the population, moved by N(0, 2 Sigma_w), redrawn until inside the prior."""
+    """n proposals: weighted draws of the population, each parameter moved by a normal of sd sqrt(2 var_w)
+    truncated to its prior range, so that no proposal falls outside the prior box (in a box of many
+    parameters, redrawing until every one lands inside would almost never end)."""
     x = _to_unit(pop, ranges)
-    chol = np.linalg.cholesky(_kernel_covariance(x, weights))
+    sigma = _kernel_scale(x, weights)
     lo, hi = _bounds(ranges)
-    out = np.empty((n, len(ranges)))
-    todo = np.arange(n)
-    while todo.size:
-        pick = rng.choice(len(x), size=todo.size, p=weights)
-        cand = x[pick] + rng.standard_normal((todo.size, len(ranges))) @ chol.T
-        ok = np.all((cand >= lo) & (cand <= hi), axis=1)
-        out[todo[ok]] = cand[ok]
-        todo = todo[~ok]
-    return _from_unit(out, ranges)
+    pick = rng.choice(len(x), size=n, p=weights)
+    return _from_unit(_truncated_normal(x[pick], sigma, lo, hi, rng), ranges)
 
 
 def _new_weights(new: np.ndarray, old: np.ndarray, old_w: np.ndarray, ranges: list[ParameterRange]) -> np.ndarray:
-    """w_i proportional to prior(theta_i) / sum_j w_j K(theta_i | theta_j); the prior is flat on its box."""
+    """w_i proportional to prior(theta_i) / sum_j w_j K(theta_i | theta_j); the prior is flat on its box and K is
+    the product of truncated normals (each normalised on its parameter's range, the normalisation depending on
+    theta_j). The squared distances come from one matrix product, so memory grows as n_new x n_old."""
     xn, xo = _to_unit(new, ranges), _to_unit(old, ranges)
-    inv = np.linalg.inv(_kernel_covariance(xo, old_w))
-    d = xn[:, None, :] - xo[None, :, :]
-    kernel = np.exp(-0.5 * np.einsum("ijk,kl,ijl->ij", d, inv, d))  # the normalising constant cancels
-    w = 1.0 / (kernel @ old_w)
+    sigma = _kernel_scale(xo, old_w)
+    lo, hi = _bounds(ranges)
+    zn, zo = xn / sigma, xo / sigma
+    sq = (zn ** 2).sum(1)[:, None] + (zo ** 2).sum(1)[None, :] - 2.0 * zn @ zo.T  # (n_new, n_old)
+    mass = stats.norm.cdf((hi - xo) / sigma) - stats.norm.cdf((lo - xo) / sigma)  # (n_old, P)
+    log_k = -0.5 * np.maximum(sq, 0.0) - np.log(np.maximum(mass, 1e-300)).sum(1)[None, :]
+    top = log_k.max(axis=1, keepdims=True)
+    dens = np.exp(log_k - top) @ old_w  # the constant factors cancel in the normalisation below
+    log_w = -(np.log(dens) + top[:, 0])
+    w = np.exp(log_w - log_w.max())
     return w / w.sum()
 
 

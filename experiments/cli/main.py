@@ -49,7 +49,8 @@ from experiments.store.text import ProjectWarning, printable
 from model.spec.errors import InputError
 
 COMMANDS: tuple[Command, ...] = (
-    spec.SCENARIOS, spec.VALIDATE, spec.PARAMS, run.RUN, batch.BATCH, results.RESULTS, plot.PLOT,
+    spec.SCENARIOS, spec.VALIDATE, spec.PARAMS, spec.VARIABLES_COMMAND, run.RUN, batch.BATCH, results.RESULTS,
+    plot.PLOT,
     landscape.LANDSCAPE, calibrate.CALIBRATE, sensitivity.SENSITIVITY, screen.SCREEN, viz.VIZ, discover.DISCOVER,
     whatif.WHATIF, responses.RESPONSES, check.CHECK,
 )

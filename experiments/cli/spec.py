@@ -10,6 +10,7 @@ from experiments.pipeline.config import check_names
 from model.spec.parameters import REGISTRY
 from model.spec.paths import ROOT
 from model.spec.scenario import load_scenario, shipped
+from model.spec.variables import VARIABLES
 
 
 def _scenarios(args) -> int:
@@ -46,15 +47,28 @@ def _validate(args) -> int:
     return 0
 
 
-def _params(args) -> int:
-    """The registry as a table: a header, then one aligned row per parameter."""
-    header = ("name", "default", "range", "unit", "meaning")
-    rows = [(p.name, f"{p.default:g}", f"[{p.low:g}, {p.high:g}]", p.unit, p.meaning) for p in REGISTRY.values()]
-    widths = [max(len(r[i]) for r in (header, *rows)) for i in range(4)]
-    right = (False, True, False, False)  # numbers right-aligned
+def _table(header: tuple[str, ...], rows: list[tuple[str, ...]], right: tuple[bool, ...]) -> None:
+    """Aligned columns, the last one (the meaning) left free."""
+    widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header) - 1)]
     for r in (header, *rows):
         cells = [c.rjust(w) if rj else c.ljust(w) for c, w, rj in zip(r, widths, right)]
-        print("  ".join(cells + [r[4]]).rstrip())
+        print("  ".join(cells + [r[-1]]).rstrip())
+
+
+def _params(args) -> int:
+    """The parameter registry as a table: a header, then one aligned row per parameter."""
+    rows = [(p.name, f"{p.default:g}", f"[{p.low:g}, {p.high:g}]", p.unit, p.rule, p.meaning)
+            for p in REGISTRY.values()]
+    _table(("name", "default", "range", "unit", "rule", "meaning"), rows, (False, True, False, False, False))
+    return 0
+
+
+def _variables(args) -> int:
+    """The variable registry as a table: name, role, axes, range, how scenario files name it, what moves it."""
+    rows = [(v.name, v.role, "(" + ", ".join(v.axes) + ")", "states" if v.integer else f"[{v.low:g}, {v.high:g}]",
+             v.address(), v.moved_by, v.meaning) for v in VARIABLES.values()]
+    _table(("name", "role", "axes", "range", "in scenario files", "moved by", "meaning"), rows,
+           (False,) * 6)
     return 0
 
 
@@ -62,5 +76,7 @@ SCENARIOS = Command("scenarios", "list the shipped scenarios with one-line descr
                     _configure_scenarios, _scenarios)
 VALIDATE = Command("validate", "check a scenario file (and everything it extends) without running it",
                    lambda p: p.add_argument("file", help="scenario YAML file or shipped scenario name"), _validate)
-PARAMS = Command("params", "list the parameter registry (name, unit, default, range, meaning)", lambda p: None,
+PARAMS = Command("params", "list the parameter registry (name, default, range, unit, rule, meaning)", lambda p: None,
                  _params)
+VARIABLES_COMMAND = Command("variables", "list the variable registry (every state variable and driver: role, axes, "
+                            "range, quantity name, what moves it, meaning)", lambda p: None, _variables)

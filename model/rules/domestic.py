@@ -1,20 +1,19 @@
 """How domestic constraints move: government orientation and the ratchet of legal reform.
 
-A government's dovishness drifts toward its electorate's lean, pulled hawkish by
-threat (actors with ``elections`` in the world file); the elections that change the
-government are events. Each quarter an actor whose
-constraints are endogenous may take the next loosening step (a law, a reinterpretation,
-an amendment, a partnership policy) with a hazard that is zero until the pressure for it
-passes the step's barrier, which grows with each step already taken. The pressure comes
-from what the literature names (Samuels 2007; Oros 2017; Hughes 2015): threat, fear of
-abandonment (self-help), and demand that presses against the legal limit, whether the
-actor's own (a crisis that exposes the constraint, such as the Gulf War or 9/11) or a
-partner's (an ally's demand for burden-sharing; partners' contributions to NATO's
-operations), and crises that expose the constraint (transnational threats above their
-baseline). The step needs a government willing to act (hawkish) and members who agree
-(consensus). Steps are never undone here, and never go past the actor's ``constitution_cap``
-(a counterfactual holds a step back by lowering it): tightening happens only by events.
-Draws come from the run's own stream.
+A government's dovishness drifts toward its electorate's lean, pulled hawkish by threat
+(actors with ``elections`` in the world file); the elections that change the government are
+events. Each quarter an actor whose constraints are endogenous may take the next loosening
+step (a law, a reinterpretation, an amendment, a partnership policy) with a hazard that is
+zero until the pressure for it passes the step's barrier, which grows with each step already
+taken. The pressure comes from what the literature names (Samuels 2007; Oros 2017; Hughes
+2015): threat, fear of abandonment (self-help), a partner's demand that presses against the
+legal limit (an ally's demand for burden-sharing; partners' contributions to NATO's
+operations; the actor's own demand enters through its threat), and crises that expose the
+constraint (transnational threats above their baseline: the Gulf War, 9/11). The step needs
+a government willing to act (hawkish) and members who agree (consensus). Steps are never
+undone here, and never go past the actor's ``constitution_cap`` (a counterfactual holds a
+step back by lowering it): tightening happens only by events. Draws come from the run's own
+stream.
 """
 
 from __future__ import annotations

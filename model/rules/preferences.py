@@ -1,7 +1,7 @@
 """How much cooperation an actor wants with each partner in each domain.
 
 More against the third parties it fears, the more the partner can help against them
-(its share of strength against that party; in military domains also its reach to it),
+(its share of the pair's joint strength; in military domains also its reach to them),
 and with the transnational threats the domain concerns; these reasons weigh more
 between partners with shared values, a reliable record (reciprocity memory) and a
 common engaged ally (the US as hub). More with an alliance commitment and when

@@ -36,7 +36,7 @@ def seen_offense(offense: np.ndarray, latitude: np.ndarray, params: Params) -> n
 
 def target(hostile: np.ndarray, strength: np.ndarray, proximity: np.ndarray, offense: np.ndarray,
            params: Params) -> np.ndarray:
-    """T*_ij = min(1, I_ij (w_p S_j/S_i + w_x reach_ij + w_o o~_j) / (w_p + w_x + w_o)). (R, N, N).
+    """T*_ij = min(1, I_ij (w~_p S_j/S_i + w~_x reach_ij + w~_o o~_j)), w~ = w / (w_p + w_x + w_o). (R, N, N).
 
     ``strength`` is every actor's side S (R, N); the ratio S_j / S_i has no cap (power transition)."""
     wp, wx, wo = params.weight_power, params.weight_proximity, params.weight_offense

@@ -1,4 +1,4 @@
-"""The ten cooperation domains of the seed and the transnational threat channels.
+"""The ten cooperation domains of Or-Rashid 2024 and the transnational threat channels.
 
 Each domain has a militarisation weight (0 civilian ... 1 purely military), a cost of
 cooperating, and how much each transnational threat (terrorism, piracy, cyber,

@@ -143,7 +143,8 @@ REGISTRY: dict[str, Parameter] = {
         _P("weight_encirclement", "goal/intensity", 0.246, 0.0, 10.0,
            "pull of perceived encirclement on counterbalancing alignment", "counterbalancing"),
         _P("weight_alignment_threat", "goal/threat", 4.88, 0.0, 10.0,
-           "pull of a shared threat on counterbalancing alignment", "counterbalancing"),
+           "pull of an actor's threats, times the partner's share of their joint strength, on counterbalancing "
+           "alignment (both partners must gain)", "counterbalancing"),
         _P("alignment_cost", "goal", 0.6, 0.0, 3.0,
            "cost of aligning without agreements (treaties and pacts lower it)", "counterbalancing"),
         _P("assertiveness_rate", "1/quarter", 0.058, 0.005, 0.3,

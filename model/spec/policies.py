@@ -3,7 +3,7 @@
 World files name an actor's policy with ``agent_class: NAME``. The standard policy
 offers a soft minimum of wish and legal limit: the limit acts as a cost that rises as
 the offer approaches it, so demand moves the offer everywhere below the limit and an
-unconstrained actor (limit 1) offers exactly its wish. A custom policy is a function of the actor's
+unconstrained actor (limit 1) offers its wish (to rounding). A custom policy is a function of the actor's
 own rows ``(want, ceiling) -> offer``, arrays of shape (R, N, D) with the run axis
 first, so the Mesa agents (one run) and the batch kernel (many runs) apply the same
 code. Register more with :func:`register_policy`.
@@ -21,7 +21,7 @@ Policy = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
 
 def standard(want: np.ndarray, ceiling: np.ndarray) -> np.ndarray:
-    """O = W K / (W + K - W K): below both wish W and limit K, equal to W when K = 1 and to K when W = 1,
+    """O = W K / (W + K - W K): below both wish W and limit K, equal (to rounding) to W when K = 1 and to K when W = 1,
     rising in both (1/O = 1/W + 1/K - 1); 0 when either is 0."""
     prod = want * ceiling
     den = want + ceiling

@@ -9,8 +9,8 @@ actor keys (``model/spec/world.py``) and the docs' tables (``alliance variables`
 derive from this one table. Adding a driver is adding a row here and reading it in a rule.
 
 Words (docs/glossary.md): a **driver** is what scenario events move (the dynamics move
-only ``power`` and, for actors with endogenous constraints, ``dovish``, and let the
-transnational levels fade); a **level** is what the dynamics produce. Events may write
+only ``power``, ``constitution`` (the reform hazard) and, for actors with an electorate,
+``dovish``, and let the transnational levels fade); a **level** is what the dynamics produce. Events may write
 levels in experiments, never in shipped scenarios (tests/test_scenario_policy.py).
 """
 
@@ -118,7 +118,8 @@ VARIABLES: dict[str, Variable] = {
         _V("alignment_floor", _AA, LEVEL, 0.0, 1.0, "level", "institutional floor of the pair's alignment",
            "institutions", start="zero", symmetric=True, floor_of="alignment"),
         _V("assertiveness", (ACTOR,), LEVEL, 0.0, 1.0, "level",
-           "assertiveness: the hostility others read into the actor (moves toward ambition + encirclement)",
+           "assertiveness: the hostility others read into the actor (moves toward ambition raised by encirclement "
+           "and, for a revisionist, by its strength against its rivals)",
            "counterbalancing", start="copy:ambition", recorded=True),
         _V("effective_consensus", (ACTOR,), LEVEL, 0.0, 1.0, "share",
            "out-of-area consensus in effect (the baseline consensus raised by threat; used in the latest quarter)",
@@ -147,7 +148,7 @@ VARIABLES: dict[str, Variable] = {
            world_default=1.0),
         _V("dovish", (ACTOR,), DRIVER, 0.0, 1.0, "dovishness",
            "dovishness of the government's orientation (0 = hawkish, 1 = pacifist); moves with threat toward "
-           "the lean", "domestic (actors with endogenous constraints); events", recorded=True, world_default=0.0),
+           "the lean", "domestic (actors with an electorate); events", recorded=True, world_default=0.0),
         _V("lean", (ACTOR,), DRIVER, 0.0, 1.0, "dovishness",
            "the electorate's lean: the orientation a government drifts toward when not threatened", "events",
            world_default="dovish"),

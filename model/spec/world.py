@@ -52,7 +52,7 @@ class World:
     states: tuple[tuple[str, ...], ...]  # constraint state names per actor
     state0: np.ndarray  # (N,) initial constraint state index
     endogenous: np.ndarray  # (N,) bool: the constraint state moves by the reform hazard (model/rules/domestic.py)
-    elections: np.ndarray  # (N,) bool: the government's orientation drifts and turns (an electorate; domestic.py)
+    elections: np.ndarray  # (N,) bool: the government's orientation drifts with threat (an electorate; domestic.py)
     allies: np.ndarray  # (N,) share of the legal constraint lifted toward treaty allies (model/rules/constraints.py)
     last_state: np.ndarray  # (N,) index of the loosest constraint state
     agent_classes: tuple[str, ...]  # per actor; "" = the standard actor
