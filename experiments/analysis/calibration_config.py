@@ -58,7 +58,8 @@ from experiments.analysis.history import RECORDS, STEPS, StepDate, read_band, re
 from experiments.pipeline.config import count_field, resolve_file, scenario_field, seed_field
 from model.spec import fields as F
 from model.spec.errors import InputError, did_you_mean
-from model.spec.provenance import model_digest
+from model.spec.parameters import REGISTRY
+from model.spec.provenance import model_digest, rules_digest
 from model.spec.ranges import ParameterRange, parse_parameters
 from model.spec.scenario import BASELINE, Scenario
 from model.spec.yamlio import Located, load_mapping
@@ -66,7 +67,7 @@ from model.spec.yamlio import Located, load_mapping
 DEFAULT_SCENARIO = BASELINE
 DEFAULT_ORDER_WEIGHT = 1e-4
 _TOP = {"scenario", "description", "parameters", "fit_window", "replications", "trials", "seed", "workers",
-        "targets", "weights", "method", "abc", "steps"}
+        "targets", "weights", "method", "abc", "steps", "drawn_from_prior"}
 METHODS = ("optuna", "abc")  # a point fit (Optuna TPE) or a posterior (ABC-SMC, experiments/analysis/posterior.py)
 _ABC = {"population", "generations", "quantile", "min_acceptance", "batch"}
 # The abc: block's bounds, also those of --population and --generations (experiments/cli/main.py): with fewer
@@ -109,6 +110,7 @@ class CalibrationConfig:
     method: str = "optuna"
     abc: dict = field(default_factory=dict)  # ABC-SMC settings (population, generations, quantile, ...)
     steps: list[StepDate] = field(default_factory=list)  # the legal steps the fit asks the hazard to date
+    prior_draws: list[ParameterRange] = field(default_factory=list)  # ABC: drawn from their prior, not fitted
     step_file: str | None = None
     step_weight: float = 0.0
     step_tolerance: float = 1.0
@@ -128,6 +130,11 @@ class CalibrationConfig:
         last = max(float(t.dates.max()) for t in self.targets)
         return float(self.window[1] + 1), math.floor(last) + 1.0
 
+    @property
+    def carries_registry(self) -> bool:
+        """Whether every registry parameter is fitted or drawn from its prior (so no default is read)."""
+        return {p.name for p in self.parameters + self.prior_draws} >= set(REGISTRY)
+
     def fingerprint(self) -> str:
         """What a study's results depend on; a resumed study must match it (trials/workers excluded)."""
         blob = {
@@ -136,10 +143,12 @@ class CalibrationConfig:
             "window": list(self.window), "replications": self.replications, "seed": self.seed,
             "targets": [(t.index, _sha(t.band_file), _sha(t.milestone_file) if t.milestone_file else None, t.weight)
                         for t in self.targets],
-            "order_weight": self.order_weight, "model": model_digest(),
+            "order_weight": self.order_weight, "model": rules_digest() if self.carries_registry else model_digest(),
         }
         if self.steps:  # configs without steps keep the fingerprint they had
             blob["steps"] = [_sha(self.step_file or ""), self.step_weight, self.step_tolerance]
+        if self.prior_draws:
+            blob["prior_draws"] = [(p.name, p.low, p.high, p.log) for p in self.prior_draws]
         return hashlib.sha256(json.dumps(blob, sort_keys=True).encode()).hexdigest()
 
 
@@ -225,7 +234,24 @@ def load_config(path: str | Path, replications: int | None = None, trials: int |
         method=F.text(doc, "method", file, default="optuna", choices=METHODS), abc=_abc_settings(doc, file),
     )
     _steps(doc, file, config)
+    config.prior_draws = _prior_draws(doc, file, params)
     return config
+
+
+def _prior_draws(doc: Located, file: str, fitted: list[ParameterRange]) -> list[ParameterRange]:
+    """``drawn_from_prior``: registry parameters every ABC proposal draws afresh from their prior (uniform on the
+    registry range) instead of fitting them; ``rest`` names every registry parameter not in ``parameters``."""
+    if "drawn_from_prior" not in doc:
+        return []
+    taken = {p.name for p in fitted}
+    if doc["drawn_from_prior"] == "rest":
+        return [ParameterRange(n, p.low, p.high) for n, p in REGISTRY.items() if n not in taken]
+    out = parse_parameters(doc, file, "drawn_from_prior")
+    for p in out:
+        if p.name in taken:
+            raise InputError(file, doc.line_of("drawn_from_prior"), f"drawn_from_prior.{p.name}",
+                             "is also fitted (listed under parameters)")
+    return out
 
 
 def _steps(doc: Located, file: str, config: CalibrationConfig) -> None:

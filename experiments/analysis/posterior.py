@@ -9,7 +9,10 @@ previous generation's distances, proposes particles by perturbing weighted draws
 previous population, each parameter by a normal of twice its weighted variance truncated to
 its prior range (Beaumont et al. 2009's componentwise kernel; truncated so that no proposal
 leaves a prior box of dozens of parameters), keeps those whose distance is within the
-tolerance, and weights them by prior / proposal density.
+tolerance, and weights them by prior / proposal density. (A multivariate normal in the logit of each
+parameter's position in its range moved faster, but its weights collapsed to an effective
+sample size of 1 in 36 dimensions: the prior density in that space varies by orders of
+magnitude between particles.)
 
 The distance of a particle is the calibration objective (experiments/analysis/objective.py)
 of the median of R replications in the fit window. Each particle's runs are seeded by
@@ -47,7 +50,7 @@ from experiments.pipeline.posterior_file import weighted_median, weighted_quanti
 from experiments.store.atomic import Staged, json_writer, table_path, table_writer
 from model.spec.errors import InputError
 from model.spec.parameters import REGISTRY
-from model.spec.provenance import model_digest, package_version
+from model.spec.provenance import model_digest, package_version, rules_digest
 from model.spec.ranges import ParameterRange
 
 GENERATION_KEY = 1_000_000  # candidate identities of generation t start at t * GENERATION_KEY
@@ -135,7 +138,7 @@ def _new_weights(new: np.ndarray, old: np.ndarray, old_w: np.ndarray, ranges: li
 # ----------------------------------------------------------------------------- distances (the tasks)
 def distances(config: CalibrationConfig, theta: np.ndarray, first: int) -> np.ndarray:
     """One task: the distance of each row of ``theta`` (candidates first, first+1, ...)."""
-    names = [p.name for p in config.parameters]
+    names = [p.name for p in _all(config)]
     window = config.window_dates
     points = [dict(zip(names, row.tolist())) for row in theta]
     p = point_paths(config.scenario, points, config.replications, config.seed, last_date=window[1] - 0.25,
@@ -180,7 +183,7 @@ def _generation(config: CalibrationConfig, st: Settings, ev, prev: Population | 
     rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(config.seed, spawn_key=(t,))))
     n, first = st.population, t * GENERATION_KEY
     if prev is None:
-        theta = prior_sample(config.parameters, n, rng)
+        theta = prior_sample(_all(config), n, rng)
         d = _evaluate(ev, config, theta, first, st.batch)
         return Population(0, theta, np.full(n, 1.0 / n), d, math.inf, n)
     eps = weighted_quantile(prev.distance, prev.weights, st.quantile)
@@ -188,7 +191,7 @@ def _generation(config: CalibrationConfig, st: Settings, ev, prev: Population | 
     dist: list[np.ndarray] = []
     tried = 0
     while sum(len(k) for k in kept) < n:
-        cand = _perturb(prev.theta, prev.weights, config.parameters, n, rng)
+        cand = _propose(config, prev, n, rng)
         d = _evaluate(ev, config, cand, first + tried, st.batch)
         tried += n
         kept.append(cand[d <= eps])
@@ -198,7 +201,24 @@ def _generation(config: CalibrationConfig, st: Settings, ev, prev: Population | 
             log(f"generation {t}: acceptance {accepted}/{tried} is below {st.min_acceptance:.0%}; stopping")
             return None
     theta, d = np.concatenate(kept)[:n], np.concatenate(dist)[:n]  # the first n in candidate order
-    return Population(t, theta, _new_weights(theta, prev.theta, prev.weights, config.parameters), d, eps, tried)
+    k = len(config.parameters)  # the weights concern the fitted parameters; the others' proposal is their prior
+    return Population(t, theta, _new_weights(theta[:, :k], prev.theta[:, :k], prev.weights, config.parameters), d,
+                      eps, tried)
+
+
+def _all(config: CalibrationConfig) -> list[ParameterRange]:
+    """Every parameter a particle carries: the fitted ones first, then those drawn from their prior."""
+    return config.parameters + config.prior_draws
+
+
+def _propose(config: CalibrationConfig, prev: Population, n: int, rng: np.random.Generator) -> np.ndarray:
+    """n proposals: the fitted parameters perturbed (:func:`_perturb`), the others drawn afresh from their prior
+    (a block whose proposal is its prior, so its factor of the weight is 1)."""
+    k = len(config.parameters)
+    fitted = _perturb(prev.theta[:, :k], prev.weights, config.parameters, n, rng)
+    if not config.prior_draws:
+        return fitted
+    return np.column_stack([fitted, prior_sample(config.prior_draws, n, rng)])
 
 
 def _fingerprint(config: CalibrationConfig, st: Settings) -> str:
@@ -228,13 +248,15 @@ def _write(out: Path, config: CalibrationConfig, st: Settings, pops: list[Popula
            complete: bool = False, stopped: str = "") -> None:
     """The populations, the last one as the posterior, and the record, switched in together; ``complete`` once
     the run has finished (all generations, or stopped for low acceptance: ``stopped`` says why)."""
-    names = [p.name for p in config.parameters]
+    names = [p.name for p in _all(config)]
     last = pops[-1]
     record = {
         "fingerprint": fp, "config": config.path, "scenario": config.scenario.name,
         "fit_window": list(config.window), "replications": config.replications, "seed": config.seed,
-        "parameters": [{"name": p.name, "low": p.low, "high": p.high, "log": p.log} for p in config.parameters],
-        "settings": st.__dict__, "model_sha256": model_digest(), "package_version": package_version(),
+        "parameters": [{"name": p.name, "low": p.low, "high": p.high, "log": p.log, "fitted": p in config.parameters}
+                       for p in _all(config)],
+        "settings": st.__dict__, "model_sha256": model_digest(), "rules_sha256": rules_digest(),
+        "package_version": package_version(),
         "registry": list(REGISTRY), "complete": complete, **({"stopped": stopped} if stopped else {}),
         "generations": [{"generation": p.generation, "epsilon": p.epsilon, "evaluations": p.evaluations,
                          "acceptance": len(p.theta) / p.evaluations} for p in pops],
@@ -256,7 +278,7 @@ def abc_smc(config: CalibrationConfig, st: Settings, out: str | Path, executor: 
     and ``posterior.json`` into OUT after every generation. Returns the populations."""
     say = log or (lambda msg: None)
     out = Path(out)
-    names = [p.name for p in config.parameters]
+    names = [p.name for p in _all(config)]
     fp = _fingerprint(config, st)
     pops = _resume(out, names, fp)
     if pops:

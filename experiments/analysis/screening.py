@@ -31,7 +31,7 @@ from model.spec import pairing
 from model.spec.parameters import REGISTRY
 from model.spec.scenario import load_scenario
 
-FIT = "fit"  # the output name of the calibration distance
+FITS = ("fit_japan_nato", "fit_china_russia_alignment", "fit_steps")  # the calibration distance's three parts
 SHARE = 0.1  # a parameter matters for an output when its mu* is at least this share of the output's largest
 
 
@@ -48,14 +48,17 @@ class Screening:
 
 
 def _fit(config: CalibrationConfig, points: list[dict], reps: int, seed: int, first: int) -> np.ndarray:
-    """The calibration distance of each point (its own streams: sample first + s)."""
+    """(points, 3): the calibration distance's parts, each screened on its own scale (their sizes differ by orders
+    of magnitude): the distance of each coded series from its band, and the weighted step-date terms."""
     window = config.window_dates
     p = point_paths(config.scenario, points, reps, seed, last_date=window[1] - 0.25,
                     indices=[t.index for t in config.targets], paired=False, first=first)
-    out = np.empty(len(points))
+    out = np.empty((len(points), len(FITS)))
     for s in range(len(points)):
         meds = {k: np.median(v[s], axis=0) for k, v in p.indices.items()}
-        out[s] = terms(config, meds, step_medians(p.entered[s], config.scenario.start, config.steps), window)["score"]
+        t = terms(config, meds, step_medians(p.entered[s], config.scenario.start, config.steps), window)
+        steps = sum(v for k, v in t.items() if k.startswith("step_"))
+        out[s] = [t.get("mse_japan_nato", 0.0), t.get("mse_china_russia_alignment", 0.0), steps]
     return out
 
 
@@ -85,7 +88,7 @@ def screen(s: Screening, executor: str = "serial", workers: int | None = None,
     problem = design.salib_problem(names, [(REGISTRY[n].low, REGISTRY[n].high) for n in names])
     X = make_design("morris", problem, s.trajectories, s.seed, s.levels)
     _, rows = responses.load_expectations()
-    outputs = [FIT] + [r.id for r in rows]
+    outputs = [*FITS] + [r.id for r in rows]
     Y = np.empty((len(X), len(outputs)))
     with evaluator(executor, workers) as ev:
         futures = {ev.submit(_task, s.config, rows, names, X[lo:lo + s.chunk], s.replications, s.seed, lo): lo
@@ -111,8 +114,11 @@ def screen(s: Screening, executor: str = "serial", workers: int | None = None,
 
 
 def selected(table: pd.DataFrame, share: float = SHARE) -> pd.DataFrame:
-    """Per parameter: the outputs for which it matters (relative mu* >= ``share``), most influential first."""
+    """Per parameter: the outputs for which it matters (relative mu* >= ``share``), most influential first, and
+    whether one of them is a part of the fit (``fit``: the record informs it, so the posterior fits it; the others
+    move answers only, and the posterior draws them from their prior)."""
     hit = table[table["relative"] >= share]
     out = hit.groupby("parameter")["output"].agg(list).rename("matters_for").to_frame()
     out["largest"] = hit.groupby("parameter")["relative"].max()
-    return out.sort_values("largest", ascending=False).reset_index()
+    out["fit"] = out["matters_for"].map(lambda outs: any(o in FITS for o in outs))
+    return out.sort_values(["fit", "largest"], ascending=False).reset_index()

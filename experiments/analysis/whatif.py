@@ -82,9 +82,10 @@ def _tidy(sc: Scenario, t: Trajectory, n: int) -> pd.DataFrame:
 
 
 def answer(scenario: Scenario, post: Posterior | None, draws: int, seed: int, dates: list[float] | None = None,
-           overrides: dict | None = None) -> Answer:
-    """The scenario's paired effect on every world index at ``dates`` (default :func:`default_dates`)."""
-    parent = parent_of(scenario)
+           overrides: dict | None = None, parent: Scenario | None = None) -> Answer:
+    """The scenario's paired effect on every world index at ``dates`` (default :func:`default_dates`), against
+    ``parent`` (default: the scenario it extends; the page passes the shipped scenario a user added events to)."""
+    parent = parent or parent_of(scenario)
     _same_grid(scenario, parent)
     dates = sorted(set(dates or default_dates(scenario, parent)))
     for d in dates:

@@ -8,8 +8,8 @@ same shocks, only the scenarios differ. Band seeds are replications 0..N-1 of th
 master seed, i.e. the runs of ``alliance run SCENARIO --seed SEED -r N``. With the
 posterior switched on, run r is sample r and takes its parameters from the r-th draw of
 the shipped posterior (``alliance run SCENARIO --seed SEED -r N --posterior
-data/posterior_1990_2025``): the posterior's values replace the sliders' for the
-parameters it fits; the sliders still set the others. Identities and the statistics of
+data/posterior_1990_2025``): a parameter whose slider the user moved keeps the slider's
+value (as ``--set`` does); every other parameter takes the draw's value. Identities and the statistics of
 the paired difference are model/spec/pairing.py's.
 """
 

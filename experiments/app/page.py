@@ -158,6 +158,7 @@ class PageState:
     band_on: solara.Reactive  # bool
     band_seeds: solara.Reactive  # int
     band_posterior: solara.Reactive  # bool: each band run draws its parameters from the shipped posterior
+    answer_on: solara.Reactive  # bool: compute the what-if answer of the run's scenario
     player: Player
 
     def bump(self) -> None:
@@ -304,8 +305,8 @@ def ScenarioCard(st: PageState):
                       style={"min-width": "90px", "max-width": "110px"})
     solara.Switch(label="Band: parameters from the posterior", value=st.band_posterior,
                   classes=["viz-band-posterior"])
-    solara.Text("Each band run draws the fitted parameters from data/posterior_1990_2025 (the sliders set the "
-                "rest), so the band shows what the record leaves open.",
+    solara.Text("Each band run draws its parameters from data/posterior_1990_2025 (a slider you moved keeps its "
+                "value), so the band shows what the record leaves open.",
                 style={"display": "block", "font-size": "0.8em", "color": TEXT_COLOURS["note"]})
 
 
@@ -424,6 +425,50 @@ def BandTask(st: PageState) -> compare.Band | None:
                     f"{compare.band_text(seeds, bool(drawn))} "
                     "(batch kernel) …", classes=["viz-band-pending"], style={"display": "block"})
     return band
+
+
+ANSWER_DRAWS = 100  # posterior draws of the page's what-if answer (alliance whatif --draws 100)
+
+
+def answer_markdown(ans) -> str:
+    """The what-if answer as a markdown table: ``alliance whatif``'s columns, one row per index and date."""
+    lines = [f"**{ans.scenario.name} − {ans.parent.name}**, {ans.draws} posterior draws, paired (seed {ans.seed})",
+             "", "| index | date | median effect | 5–95 % of draws | mean [90 % interval] | share > 0 | rests on |",
+             "|---|---:|---:|---:|---:|---:|---|"]
+    for r in ans.table.itertuples(index=False):
+        rests = html.escape(r.rests_on) + (" (conditional)" if r.conditional else "")
+        lines.append(f"| {r.index} | {r.date:g} | {r.median:+.4f} | {r.q05:+.4f} … {r.q95:+.4f} | "
+                     f"{r.mean:+.4f} [{r.low:+.4f}, {r.high:+.4f}] | {r.positive:.0%} | {rests} |")
+    return "\n".join(lines)
+
+
+@solara.component
+def WhatifAnswer(st: PageState):
+    """``alliance whatif`` for the run's scenario: its paired effect against what it extends, under the posterior."""
+    run, on = st.run.value, st.answer_on.value
+
+    def compute():
+        if on:
+            run.answer(ANSWER_DRAWS)
+            st.bump()
+
+    task = solara.lab.use_task(compute, dependencies=[run.serial, on], prefer_threaded=True)
+    with solara.Card("The what-if answer", margin=0, classes=["viz-answer"]):
+        if run.default_baseline is None:
+            solara.Text(f"{run.settings.scenario} extends no scenario: there is nothing to measure it against.",
+                        style={"color": TEXT_COLOURS["note"]})
+            return
+        solara.Switch(label=f"Answer: {run.settings.scenario} against {run.default_baseline}, "
+                            f"{ANSWER_DRAWS} posterior draws (alliance whatif)", value=st.answer_on,
+                      classes=["viz-answer-switch"])
+        found = run.answer_if_ready(ANSWER_DRAWS) if on else None
+        if on and found is None:
+            solara.Text(f"The answer failed: {task.exception}" if task.error else "Computing the answer …",
+                        classes=["viz-answer-pending"])
+        elif isinstance(found, InputError):
+            solara.Text(editor_message(found), style={"color": TEXT_COLOURS["error"]})
+        elif found is not None:
+            solara.Markdown(answer_markdown(found), style={"font-size": "0.85em"})
 
 
 @solara.component
@@ -594,7 +639,7 @@ def Page():
                step=solara.use_reactive(next(iter(STEP_SIZES))), dyad=solara.use_reactive(""),
                baseline=solara.use_reactive(None), band_on=solara.use_reactive(False),
                band_seeds=solara.use_reactive(compare.BAND_SIZES[1]), band_posterior=solara.use_reactive(False),
-               player=solara.use_memo(Player, []))
+               answer_on=solara.use_reactive(False), player=solara.use_memo(Player, []))
     solara.Style(CSS)
     solara.Title(TITLE)
     with solara.AppBar():
@@ -608,6 +653,7 @@ def Page():
             Parameters(st)
     with solara.Column(classes=["viz-main"]):
         Readout(st)
+        WhatifAnswer(st)
         Figures(st)
 
 

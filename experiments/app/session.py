@@ -13,6 +13,7 @@ import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
+from experiments.analysis import whatif
 from experiments.app import compare, library
 from experiments.app.editing import EventDraft, compose, scenario_yaml
 from experiments.app.snapshot import View, event_rows, snapshot
@@ -62,6 +63,7 @@ class Run:
         self.default_baseline = compare.default_baseline(settings.scenario, bool(settings.events))
         self._comparisons: dict[str, compare.Comparison | InputError] = {}
         self._bands: dict[tuple, compare.Band] = {}
+        self._answers: dict[int, whatif.Answer | InputError] = {}
 
     def _snapshot(self) -> View:
         return snapshot(self.model, self.serial, self.settings.seed, self.overrides, self.events)
@@ -120,6 +122,26 @@ class Run:
     def band_if_ready(self, baseline: str | None, seeds: int, posterior: bool = False) -> compare.Band | None:
         """The band if :meth:`band` has computed it (the page computes bands in a worker thread)."""
         return self._bands.get((baseline, seeds, posterior))
+
+    def answer(self, draws: int) -> whatif.Answer | InputError | None:
+        """``alliance whatif`` for this run's scenario (its paired effect against the scenario it extends, or the
+        shipped scenario it added events to), under the shipped posterior with this run's overrides, cached;
+        None when there is nothing to measure it against."""
+        if self.default_baseline is None:
+            return None
+        if draws not in self._answers:
+            try:
+                parent = library.scenario(self.default_baseline)
+                self._answers[draws] = whatif.answer(self.scenario, compare.shipped_posterior(), draws,
+                                                     self.settings.seed, overrides=self.overrides or None,
+                                                     parent=parent)
+            except InputError as exc:
+                self._answers[draws] = exc
+        return self._answers[draws]
+
+    def answer_if_ready(self, draws: int) -> whatif.Answer | InputError | None:
+        """The answer if :meth:`answer` has computed it (the page computes it in a worker thread)."""
+        return self._answers.get(draws)
 
     def scenario_yaml(self) -> str:
         """This run's scenario as a file ``alliance run FILE --seed SEED`` replays (replication 0 = this run)."""

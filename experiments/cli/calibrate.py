@@ -101,12 +101,16 @@ def _posterior(config, out: Path, args) -> int:
     if ess < len(post.theta) / 4:
         print("  few draws carry most of the weight: summaries are rough; a larger population (--population) "
               "covers the posterior better", file=sys.stderr)
+    ranges = config.parameters + config.prior_draws  # the order of the posterior's columns
     print(f"  {'parameter':28s} {'median':>9s} {'5 %':>9s} {'95 %':>9s}   prior range")
     for k, name in enumerate(post.names):
         q = [weighted_quantile(post.theta[:, k], post.weights, x) for x in (0.5, 0.05, 0.95)]
-        p = config.parameters[k]
-        print(f"  {name:28s} {q[0]:9.4g} {q[1]:9.4g} {q[2]:9.4g}   [{p.low:g}, {p.high:g}]{' log' if p.log else ''}")
-    fig = posterior_figure(post.theta, post.weights, list(post.names),
+        p = ranges[k]
+        how = " log" if p.log else ""
+        how += "" if k < len(config.parameters) else " (drawn from its prior, not fitted)"
+        print(f"  {name:28s} {q[0]:9.4g} {q[1]:9.4g} {q[2]:9.4g}   [{p.low:g}, {p.high:g}]{how}")
+    k = len(config.parameters)  # the corner figure shows the fitted parameters
+    fig = posterior_figure(post.theta[:, :k], post.weights, list(post.names[:k]),
                            [(p.low, p.high) for p in config.parameters], [p.log for p in config.parameters],
                            f"Posterior of {config.scenario.name} fitted to {config.window[0]}-{config.window[1]} "
                            f"(ABC-SMC, {len(post.theta)} particles, tolerance {pops[-1].epsilon:.3g})")

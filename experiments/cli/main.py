@@ -31,6 +31,7 @@ from experiments.cli import (
     batch,
     calibrate,
     check,
+    defaults,
     discover,
     landscape,
     plot,
@@ -52,7 +53,7 @@ COMMANDS: tuple[Command, ...] = (
     spec.SCENARIOS, spec.VALIDATE, spec.PARAMS, spec.VARIABLES_COMMAND, run.RUN, batch.BATCH, results.RESULTS,
     plot.PLOT,
     landscape.LANDSCAPE, calibrate.CALIBRATE, sensitivity.SENSITIVITY, screen.SCREEN, viz.VIZ, discover.DISCOVER,
-    whatif.WHATIF, responses.RESPONSES, check.CHECK,
+    whatif.WHATIF, responses.RESPONSES, check.CHECK, defaults.DEFAULTS,
 )
 
 # Numeric options, by destination, checked before any command runs: (flag, lowest, highest).

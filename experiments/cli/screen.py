@@ -43,7 +43,7 @@ def _run(args) -> int:
     print(f"{len(chosen)} of {table['parameter'].nunique()} parameters reach {SHARE:.0%} of some output's largest "
           f"mu* ({table.attrs['points']} design points x {s.replications} replications):")
     for row in chosen.itertuples(index=False):
-        print(f"  {row.parameter:28s} {row.largest:5.2f}  {' '.join(row.matters_for)}")
+        print(f"  {row.parameter:28s} {'fit' if row.fit else '   '} {row.largest:5.2f}  {' '.join(row.matters_for)}")
     print(f"wrote {out / 'screening.csv'}, {out / 'selected.csv'} and {out / 'screening.json'}")
     return 0
 

@@ -13,7 +13,9 @@ generations ran and whether the run finished). It warns (:class:`PosteriorWarnin
 line on stderr from the CLI) when the model changed since the posterior was fitted: its
 parameters are no longer all in today's registry (those are ignored), the registry has
 parameters the fit did not know (they take the scenario's values), or the model's code
-is not the code it was fitted with (``model_sha256``). A warning, not an error: a
+is not the code it was fitted with (``rules_sha256``: the model's source without the default
+values, which a posterior carrying every parameter never reads; ``model_sha256`` where a
+posterior does not carry them all or predates the split). A warning, not an error: a
 refactor that leaves the numbers unchanged changes the digest too.
 """
 
@@ -31,7 +33,10 @@ import pandas as pd
 from experiments.store.text import ProjectWarning
 from model.spec.errors import InputError
 from model.spec.parameters import REGISTRY
-from model.spec.provenance import model_digest
+from model.spec.paths import DATA_DIR
+from model.spec.provenance import model_digest, rules_digest
+
+SHIPPED = DATA_DIR / "posterior_1990_2025"  # the posterior fitted to the whole record: the defaults' source
 
 RECORD = "posterior.json"  # what ABC-SMC writes beside posterior.parquet
 _COLUMNS = {"generation", "weight", "distance"}
@@ -83,6 +88,10 @@ class Posterior:
     def effective_size(self) -> float:
         """Kish's effective sample size, 1 / sum(w^2): how many equally weighted draws the population is worth."""
         return float(1.0 / np.sum(self.weights ** 2))
+
+    def quantile(self, k: int, q: float) -> float:
+        """The weighted q-quantile of the k-th parameter."""
+        return weighted_quantile(self.theta[:, k], self.weights, q)
 
     def median(self) -> dict[str, float]:
         return {n: weighted_median(self.theta[:, k], self.weights) for k, n in enumerate(self.names)}
@@ -141,7 +150,12 @@ def _warn_if_stale(p: Path, df: pd.DataFrame, rec: dict | None) -> None:
     if added:
         changes.append(f"{', '.join(added)} added to the registry since (they take the scenario's values)")
     was = rec.get("model_sha256") if rec is not None else None
-    if isinstance(was, str) and was != model_digest():
+    rules = rec.get("rules_sha256") if rec is not None else None
+    if isinstance(rules, str) and rules != rules_digest():
+        changes.append(f"model code changed since this posterior was fitted (rules sha256 {rules[:12]}…, now "
+                       f"{rules_digest()[:12]}…)")
+    elif isinstance(was, str) and was != model_digest() and not (
+            isinstance(rules, str) and set(fitted) >= set(REGISTRY)):
         changes.append(f"model code changed since this posterior was fitted (model sha256 {was[:12]}…, now "
                        f"{model_digest()[:12]}…)")
     if changes:

@@ -96,7 +96,7 @@ def desired(help_any: np.ndarray, help_reach: np.ndarray, levels: np.ndarray, af
     y = _NEAR * (w * help_any).reshape(flat)  # (D, R*N*N); every step below works in place
     tmp = _REACH * (w * help_reach).reshape(flat)
     y += tmp
-    y += np.repeat((params.weight_transnational[:, None] * transnational_pull(levels)).T, n * n, axis=1)
+    y.reshape(d, r, n * n)[...] += (params.weight_transnational[:, None] * transnational_pull(levels)).T[:, :, None]
     y *= np.maximum(0.0, 1.0 + affinity).reshape(flat)
     np.multiply(_URGE, pull.reshape(flat), out=tmp)  # alliance reasons weigh as threats do: most where m_d is high
     y += tmp
@@ -105,7 +105,7 @@ def desired(help_any: np.ndarray, help_reach: np.ndarray, levels: np.ndarray, af
     y -= tmp
     relief = np.moveaxis(agreement, -1, 0).reshape(d, -1) * np.repeat(params.agreement_effect, n * n)[None, :]
     np.subtract(1.0, relief, out=relief)
-    relief *= np.repeat((params.cost_scale[:, None] * COST[None, :]).T, n * n, axis=1)  # cost_d (1 - a_eff ag)
+    relief.reshape(d, r, n * n)[...] *= (params.cost_scale[:, None] * COST[None, :]).T[:, :, None]  # c_d (1 - a ag)
     y -= relief
     np.maximum(y, 0.0, out=y)
     np.add(y, 1.0, out=tmp)

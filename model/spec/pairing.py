@@ -48,10 +48,10 @@ def runs(scenario: Scenario, seed: int, n: int, overrides: dict | None = None, d
          first: int = 0) -> list[RunSpec]:
     """``n`` runs of one scenario: replications first..first+n-1 of sample 0 at fixed parameters; with
     ``draws`` (one parameter mapping per run, e.g. a posterior's), run r is sample first+r (replication 0)
-    with draw r on top of ``overrides``."""
+    with draw r, and ``overrides`` on top (a value the user fixes wins over the draw: ``--set``)."""
     if draws is None:
         return [spec(scenario, seed, overrides, 0, first + r) for r in range(n)]
-    return [spec(scenario, seed, {**(overrides or {}), **draws[r]}, first + r, 0) for r in range(n)]
+    return [spec(scenario, seed, {**draws[r], **(overrides or {})}, first + r, 0) for r in range(n)]
 
 
 # ------------------------------------------------------------------ statistics of paired differences

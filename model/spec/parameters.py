@@ -1,5 +1,8 @@
 """The parameter registry: every tunable number of the model, with unit, range and meaning.
 
+The default values live apart, in :mod:`model.spec.defaults`: they are a summary of the shipped
+posterior (docs/calibration.md), not a property of the rules.
+
 Scenarios, the CLI, experiment designs, calibration and sensitivity analysis all read
 this one table. A parameter's value for a batch is an array with a leading run axis.
 """
@@ -9,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 import numpy as np
+
+from model.spec.defaults import DEFAULTS
 
 
 @dataclass(frozen=True)
@@ -32,126 +37,129 @@ class Parameter:
         return None
 
 
-_P = Parameter
+def _P(name: str, unit: str, low: float, high: float, meaning: str, rule: str) -> Parameter:
+    return Parameter(name, unit, DEFAULTS[name], low, high, meaning, rule)
+
+
 REGISTRY: dict[str, Parameter] = {
     p.name: p
     for p in [
         # threat perception (model/rules/threat.py)
-        _P("threat_memory", "1/quarter", 0.25, 0.02, 0.5,
+        _P("threat_memory", "1/quarter", 0.02, 0.5,
            "share of the gap to the target threat closed each quarter", "threat"),
-        _P("threat_noise", "logit sd/quarter", 0.1, 0.0, 0.5,
+        _P("threat_noise", "logit sd/quarter", 0.0, 0.5,
            "standard deviation of the quarterly shock to each perceived threat, on the logit scale (mean zero)",
            "threat"),
-        _P("weight_power", "weight", 0.274, 0.05, 1.0,
+        _P("weight_power", "weight", 0.05, 1.0,
            "weight of the other's strength relative to one's own (no cap: power transition) in the threat target",
            "threat"),
-        _P("weight_proximity", "weight", 0.3, 0.05, 1.0,
+        _P("weight_proximity", "weight", 0.05, 1.0,
            "weight of reach (proximity, land or sea borders) in the threat target", "threat"),
-        _P("weight_offense", "weight", 0.3, 0.05, 1.0,
+        _P("weight_offense", "weight", 0.05, 1.0,
            "weight of the other's offensive capability in the threat target", "threat"),
-        _P("intent_floor", "share", 0.015, 0.0, 1.0,
+        _P("intent_floor", "share", 0.0, 1.0,
            "share of a rivalry read as hostile intent even when the rival is not assertive", "threat"),
-        _P("legal_reassurance", "share", 0.6, 0.0, 1.0,
+        _P("legal_reassurance", "share", 0.0, 1.0,
            "share of a legally restrained actor's offensive capability others discount (loosening the restraint "
            "removes the discount: the security dilemma both ways)", "threat"),
-        _P("bloc_power_weight", "share", 0.49, 0.0, 1.0,
+        _P("bloc_power_weight", "share", 0.0, 1.0,
            "how much an aligned partner's power adds to an actor's side", "capabilities"),
-        _P("exposure_weight", "share", 0.5, 0.0, 1.0,
+        _P("exposure_weight", "share", 0.0, 1.0,
            "how much an engaged ally's power adds to an actor's side (disengaged allies leave it exposed)",
            "capabilities"),
-        _P("demonstration", "share", 0.38, 0.0, 1.0,
+        _P("demonstration", "share", 0.0, 1.0,
            "how much a partner's assertiveness is read into an aligned actor's intent ('Ukraine today, East Asia "
            "tomorrow')", "threat"),
-        _P("linkage", "share", 0.723, 0.0, 1.0,
+        _P("linkage", "share", 0.0, 1.0,
            "how much the threat from an actor extends to its aligned partners ('indivisible security')", "threat"),
-        _P("transnational_decay", "1/quarter", 0.06, 0.02, 0.3,
+        _P("transnational_decay", "1/quarter", 0.02, 0.3,
            "share of a transnational shock (terrorism, piracy, cyber, disasters) fading each quarter", "threat"),
-        _P("transnational_baseline", "level", 0.1, 0.0, 0.5,
+        _P("transnational_baseline", "level", 0.0, 0.5,
            "level transnational threats return to without shocks", "threat, domestic"),
         # desired cooperation (model/rules/preferences.py, model/rules/alliances.py)
-        _P("weight_threat", "incentive/threat", 3.21, 0.0, 8.0,
+        _P("weight_threat", "incentive/threat", 0.0, 8.0,
            "pull of the actor's own threats on cooperation with a partner useful against them", "preferences"),
-        _P("weight_transnational", "incentive/level", 1.5, 0.0, 5.0,
+        _P("weight_transnational", "incentive/level", 0.0, 5.0,
            "pull of transnational threats on the domains they concern", "preferences"),
-        _P("weight_values", "incentive", 1.58, 0.0, 3.0,
+        _P("weight_values", "incentive", 0.0, 3.0,
            "pull of shared (democratic) values", "preferences"),
-        _P("weight_trust", "incentive", 0.5, 0.0, 3.0,
+        _P("weight_trust", "incentive", 0.0, 3.0,
            "pull of a reliable partner (reciprocity memory above one half)", "preferences"),
-        _P("weight_hub", "incentive", 1.5, 0.0, 3.0,
+        _P("weight_hub", "incentive", 0.0, 3.0,
            "pull of a common engaged ally (the US as hub of both alliances)", "preferences"),
-        _P("weight_commitment", "incentive", 3.0, 0.0, 6.0,
+        _P("weight_commitment", "incentive", 0.0, 6.0,
            "pull of an alliance commitment on cooperating with one's allies, times one's engagement", "alliances"),
-        _P("weight_hedge", "incentive/fear", 4.47, 0.0, 5.0,
+        _P("weight_hedge", "incentive/fear", 0.0, 5.0,
            "pull between two actors who both fear abandonment by their common ally (hedging)", "alliances"),
-        _P("weight_entrapment", "incentive/threat", 0.8, 0.0, 3.0,
+        _P("weight_entrapment", "incentive/threat", 0.0, 3.0,
            "push of fear of entrapment in an engaged partner's far-away conflicts (times militarisation)",
            "preferences"),
-        _P("weight_backlash", "incentive/threat", 0.32, 0.0, 3.0,
+        _P("weight_backlash", "incentive/threat", 0.0, 3.0,
            "push of expected backlash from nearby adversaries of the partner (times militarisation)", "preferences"),
-        _P("weight_partner_threat", "incentive/threat", 2.0, 0.0, 5.0,
+        _P("weight_partner_threat", "incentive/threat", 0.0, 5.0,
            "push of the threat the partner itself poses to the actor (one does not arm a rival)", "preferences"),
-        _P("cost_scale", "incentive", 0.187, 0.0, 3.0,
+        _P("cost_scale", "incentive", 0.0, 3.0,
            "multiplier on each domain's cost of cooperating", "preferences"),
-        _P("agreement_effect", "share", 0.732, 0.0, 1.0,
+        _P("agreement_effect", "share", 0.0, 1.0,
            "share of a domain's cost (or of the cost of aligning) a full agreement removes",
            "preferences, counterbalancing"),
         # constraints and how they move (model/rules/constraints.py, model/rules/domestic.py)
-        _P("dovish_penalty", "share", 0.8, 0.0, 1.0,
+        _P("dovish_penalty", "share", 0.0, 1.0,
            "how far a fully dovish government lowers its ceiling in military domains", "constraints"),
-        _P("consensus_threat", "1/threat", 2.86, 0.0, 10.0,
+        _P("consensus_threat", "1/threat", 0.0, 10.0,
            "how fast threat (incl. threat extended by alignment) wins over members holding back out-of-area "
            "cooperation", "constraints"),
-        _P("orientation_rate", "1/quarter", 0.09, 0.0, 0.3,
+        _P("orientation_rate", "1/quarter", 0.0, 0.3,
            "share of the gap to the leaning (pulled hawkish by threat) the government closes per quarter",
            "domestic"),
-        _P("orientation_threat", "dovishness/threat", 0.015, 0.0, 3.0,
+        _P("orientation_threat", "dovishness/threat", 0.0, 3.0,
            "how far threat pulls a government's orientation from its electorate's lean toward hawkish", "domestic"),
-        _P("reform_rate", "1/quarter", 0.656, 0.0, 1.0,
+        _P("reform_rate", "1/quarter", 0.0, 1.0,
            "largest hazard per quarter of the next loosening step of a constraint (reinterpretation, law)",
            "domestic"),
-        _P("reform_threat", "pressure/threat", 18.4, 0.0, 40.0,
+        _P("reform_threat", "pressure/threat", 0.0, 40.0,
            "reform pressure per unit of threat level (the hazard is zero below a step's barrier)", "domestic"),
-        _P("reform_abandonment", "pressure/fear", 9.37, 0.0, 40.0,
+        _P("reform_abandonment", "pressure/fear", 0.0, 40.0,
            "reform pressure per unit of fear of abandonment (self-help)", "domestic"),
-        _P("reform_pressure", "pressure/demand", 0.229, 0.0, 40.0,
+        _P("reform_pressure", "pressure/demand", 0.0, 40.0,
            "reform pressure per unit of a partner's demand beyond the legal limit (an ally's demand for "
            "burden-sharing, partners' contributions)", "domestic"),
-        _P("reform_crisis", "pressure/level", 2.72, 0.0, 40.0,
+        _P("reform_crisis", "pressure/level", 0.0, 40.0,
            "reform pressure per unit of transnational threat above its baseline (a crisis that exposes the "
            "constraint: the Gulf War, 9/11)", "domestic"),
-        _P("reform_barrier", "pressure/step", 5.15, 0.0, 10.0,
+        _P("reform_barrier", "pressure/step", 0.0, 10.0,
            "pressure a loosening step needs, per step (an amendment, the fourth step, needs four times the first's)",
            "domestic"),
         # realised cooperation and institutions (model/rules/cooperation.py, model/rules/institutions.py)
-        _P("build_rate", "1/quarter", 0.226, 0.01, 0.5,
+        _P("build_rate", "1/quarter", 0.01, 0.5,
            "share of the gap closed per quarter when cooperation grows (institution building)", "cooperation"),
-        _P("decay_rate", "1/quarter", 0.05, 0.001, 0.2,
+        _P("decay_rate", "1/quarter", 0.001, 0.2,
            "share of the gap closed per quarter when cooperation shrinks (institutional inertia)", "cooperation"),
-        _P("trust_memory", "1/quarter", 0.1, 0.01, 0.5,
+        _P("trust_memory", "1/quarter", 0.01, 0.5,
            "share of the gap to the partner's latest fulfilment closed per quarter", "cooperation"),
-        _P("institution_rate", "1/quarter", 0.0652, 0.0, 0.5,
+        _P("institution_rate", "1/quarter", 0.0, 0.5,
            "share of the gap between cooperation (or alignment) and its institutional floor the floor closes "
            "per quarter", "institutions"),
-        _P("institution_share", "share", 0.4, 0.2, 0.9,
+        _P("institution_share", "share", 0.2, 0.9,
            "share of realised cooperation (or alignment) that its institutions lock in as a floor", "institutions"),
-        _P("institution_erosion", "1/quarter", 0.01, 0.005, 0.05,
+        _P("institution_erosion", "1/quarter", 0.005, 0.05,
            "share of the gap to what the sides want that an unused institutional floor loses per quarter",
            "institutions"),
         # counterbalancing (model/rules/counterbalancing.py)
-        _P("alignment_rate", "1/quarter", 0.0605, 0.002, 0.3,
+        _P("alignment_rate", "1/quarter", 0.002, 0.3,
            "share of the gap to target alignment closed per quarter", "counterbalancing"),
-        _P("weight_encirclement", "goal/intensity", 0.246, 0.0, 10.0,
+        _P("weight_encirclement", "goal/intensity", 0.0, 10.0,
            "pull of perceived encirclement on counterbalancing alignment", "counterbalancing"),
-        _P("weight_alignment_threat", "goal/threat", 4.88, 0.0, 10.0,
+        _P("weight_alignment_threat", "goal/threat", 0.0, 10.0,
            "pull of an actor's threats, times the partner's share of their joint strength, on counterbalancing "
            "alignment (both partners must gain)", "counterbalancing"),
-        _P("alignment_cost", "goal", 0.6, 0.0, 3.0,
+        _P("alignment_cost", "goal", 0.0, 3.0,
            "cost of aligning without agreements (treaties and pacts lower it)", "counterbalancing"),
-        _P("assertiveness_rate", "1/quarter", 0.058, 0.005, 0.3,
+        _P("assertiveness_rate", "1/quarter", 0.005, 0.3,
            "share of the gap to target assertiveness closed per quarter", "counterbalancing"),
-        _P("assertiveness_encirclement", "share", 1.84, 0.0, 2.0,
+        _P("assertiveness_encirclement", "share", 0.0, 2.0,
            "rise of assertiveness per unit of perceived encirclement", "counterbalancing"),
-        _P("transition_assertiveness", "share", 0.912, 0.0, 2.0,
+        _P("transition_assertiveness", "share", 0.0, 2.0,
            "rise of a revisionist's assertiveness per unit of its strength share against its rivals (power "
            "transition)", "counterbalancing"),
     ]

@@ -26,7 +26,7 @@ def standard(want: np.ndarray, ceiling: np.ndarray) -> np.ndarray:
     prod = want * ceiling
     den = want + ceiling
     den -= prod
-    return np.divide(prod, den, out=np.zeros_like(prod), where=den > 0.0)
+    return np.divide(prod, den, out=prod, where=den > 0.0)  # where den is 0, W = K = 0 and prod is already 0
 
 
 def reluctant(want: np.ndarray, ceiling: np.ndarray) -> np.ndarray:
