@@ -57,8 +57,8 @@ def test_reinterpretation_raises_each_military_domain_after_2014(fact):
         diff = (f.cooperation[:, w, ja, na, d] - cf.cooperation[:, w, ja, na, d]).mean(axis=1)
         ok, (m, se) = _holds(diff, +1)
         assert ok, f"{dom}: mean difference {m:.4f} ± {se:.4f}"
-    before = _window(sc, 1990.0, 2014.25)
-    assert np.array_equal(f.cooperation[:, before], cf.cooperation[:, before])  # nothing differs before the decision
+    before = _window(sc, 1990.0, 2009.75)  # the counterfactual holds the step back from 2010.0
+    assert np.array_equal(f.cooperation[:, before], cf.cooperation[:, before])  # nothing differs before the hold
 
 
 def test_dpj_turn_lowers_each_military_domain_while_it_governs(fact):

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from experiments.analysis import attribution
 from experiments.analysis.calibration import calibrate, fit_paths, load_config
 from experiments.analysis.posterior import Settings, abc_smc
 from experiments.cli.command import Command, Interrupted
@@ -102,13 +103,15 @@ def _posterior(config, out: Path, args) -> int:
         print("  few draws carry most of the weight: summaries are rough; a larger population (--population) "
               "covers the posterior better", file=sys.stderr)
     ranges = config.parameters + config.prior_draws  # the order of the posterior's columns
-    print(f"  {'parameter':28s} {'median':>9s} {'5 %':>9s} {'95 %':>9s}   prior range")
+    narrowed = attribution.narrowing(post)
+    print(f"  {'parameter':28s} {'median':>9s} {'5 %':>9s} {'95 %':>9s} {'narrowed':>9s}   prior range")
     for k, name in enumerate(post.names):
         q = [weighted_quantile(post.theta[:, k], post.weights, x) for x in (0.5, 0.05, 0.95)]
         p = ranges[k]
         how = " log" if p.log else ""
         how += "" if k < len(config.parameters) else " (drawn from its prior, not fitted)"
-        print(f"  {name:28s} {q[0]:9.4g} {q[1]:9.4g} {q[2]:9.4g}   [{p.low:g}, {p.high:g}]{how}")
+        print(f"  {name:28s} {q[0]:9.4g} {q[1]:9.4g} {q[2]:9.4g} {narrowed[name]:9.0%}   [{p.low:g}, {p.high:g}]{how}")
+    print("  narrowed: 1 - the posterior's 5-95 % width over the prior's (on the log scale for log parameters)")
     k = len(config.parameters)  # the corner figure shows the fitted parameters
     fig = posterior_figure(post.theta[:, :k], post.weights, list(post.names[:k]),
                            [(p.low, p.high) for p in config.parameters], [p.log for p in config.parameters],
