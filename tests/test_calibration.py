@@ -231,7 +231,17 @@ BAD = [
     ("parameters: [build_rate]\nweights: {orderr: 1}\n", 2, "weights.orderr", "did you mean 'order'"),
     ("parameters: [build_rate]\ntrials: 0\n", 2, "trials", "outside the allowed range"),
     ("scenario: article9_reinterpretation\n", 1, "parameters", "required"),
+    ("parameters: [build_rate]\nsteps:\n  held_out:\n    - Japan:colective_2014\n", 4, "steps.held_out",
+     "did you mean 'Japan:collective_2014'"),
 ]
+
+
+def test_a_held_out_step_is_not_fitted_but_checked():
+    """The held-out fit predicts the 2014 step: its distance leaves the step out, the check reports it."""
+    post = load_config(ROOT / "experiments" / "posterior_history.yaml")
+    assert post.held_out_steps == ["Japan:collective_2014"]
+    assert "Japan:collective_2014" not in [st.name for st in post.steps]
+    assert {"Japan:pko_1992", "NATO:global_partners"} <= {st.name for st in post.steps}
 
 
 @pytest.mark.parametrize("text,line,field,message", BAD)

@@ -37,7 +37,9 @@ Japan 1992, 2001, 2014, NATO 2010) adds ``weight * max(|median date - date| - to
 (years; a step the median run never takes counts as taken five years after the window), and
 each step the record never took before the window's end (an amendment of Article 9) adds the same
 for every year the median run takes it before that end. The step dates are outputs of the reform
-hazard (model/rules/domestic.py), so the fit asks the mechanism to produce them.
+hazard (model/rules/domestic.py), so the fit asks the mechanism to produce them. ``held_out``
+lists steps (``Japan:collective_2014``) the fit leaves out although the window holds their date:
+the held-out fit predicts them.
 
 Every mistake in a config is an :class:`~model.spec.errors.InputError` naming file, line and
 field, raised before anything is written.
@@ -112,6 +114,7 @@ class CalibrationConfig:
     steps: list[StepDate] = field(default_factory=list)  # the legal steps the fit asks the hazard to date
     prior_draws: list[ParameterRange] = field(default_factory=list)  # ABC: drawn from their prior, not fitted
     step_file: str | None = None
+    held_out_steps: list[str] = field(default_factory=list)  # steps dated in the window but not fitted (predicted)
     step_weight: float = 0.0
     step_tolerance: float = 1.0
 
@@ -147,6 +150,8 @@ class CalibrationConfig:
         }
         if self.steps:  # configs without steps keep the fingerprint they had
             blob["steps"] = [_sha(self.step_file or ""), self.step_weight, self.step_tolerance]
+            if self.held_out_steps:
+                blob["held_out_steps"] = self.held_out_steps
         if self.prior_draws:
             blob["prior_draws"] = [(p.name, p.low, p.high, p.log) for p in self.prior_draws]
         return hashlib.sha256(json.dumps(blob, sort_keys=True).encode()).hexdigest()
@@ -259,10 +264,18 @@ def _steps(doc: Located, file: str, config: CalibrationConfig) -> None:
     if "steps" not in doc:
         return
     s = F.mapping(doc, "steps", file)
-    F.check_keys(s, file, {"file", "weight", "tolerance"}, where="steps.")
+    F.check_keys(s, file, {"file", "weight", "tolerance", "held_out"}, where="steps.")
     path = resolve_file(F.text(s, "file", file, "steps.", default=f"data/{STEPS}"), file)
     end = config.window_dates[1]
-    config.steps = read_steps(path, config.scenario.world, end, file, s.line_of("file"), "steps.file")
+    steps = read_steps(path, config.scenario.world, end, file, s.line_of("file"), "steps.file")
+    held = F.sequence(s, "held_out", file, "steps.")
+    names = [st.name for st in steps]
+    for i, name in enumerate(held):
+        if name not in names:
+            raise InputError(file, held.lines[i], "steps.held_out", f"no step '{name}'{did_you_mean(str(name), names)}"
+                             f" (steps are ACTOR:STATE: {', '.join(names)})")
+    config.steps = [st for st in steps if st.name not in held]
+    config.held_out_steps = [str(h) for h in held]
     config.step_file = str(path)
     config.step_weight = F.number(s, "weight", file, "steps.", 0.0, 1e6, default=0.002)
     config.step_tolerance = F.number(s, "tolerance", file, "steps.", 0.0, 50.0, default=1.0)

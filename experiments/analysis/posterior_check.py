@@ -94,7 +94,8 @@ def steps(config: CalibrationConfig, post: Posterior, draws: int = 200, seed: in
         taken = q >= 0
         when = sc.start + q[taken] / 4.0
         lo, med, hi = np.quantile(when, [0.05, 0.5, 0.95]) if taken.any() else (np.nan,) * 3
-        rows.append({"step": st.name, "historical": st.date, "held_out": _held_out(st, fit_to),
+        rows.append({"step": st.name, "historical": st.date,
+                     "held_out": _held_out(st, fit_to) or st.name in config.held_out_steps,
                      "taken": float(taken.mean()), "median": float(med), "q05": float(lo), "q95": float(hi),
                      "covers": _covers(st, taken.mean(), lo, hi)})
     return pd.DataFrame(rows)
