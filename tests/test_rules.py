@@ -904,7 +904,7 @@ def test_encirclement_ignores_the_encircled_actors_own_power():
 
 
 def alignment_goal_loop(enc, help_, share, rivalry, balancer, agreement, p: Params) -> np.ndarray:
-    """A*_ij = min(b_i, b_j) clip((1 - r_ij) min(G_ij, G_ji) - c_A (1 - a_eff ag_ij), 0, 1), G_ij = w_S M_ij +
+    """A*_ij = min(b_i, b_j) z+/(1 + z+), z = (1 - r_ij) min(G_ij, G_ji) - c_A (1 - a_eff ag_ij), G_ij = w_S M_ij +
     w_E E_i g_ij; 0 toward oneself."""
     r_, n = enc.shape
     out = np.zeros((r_, n, n))
@@ -915,24 +915,25 @@ def alignment_goal_loop(enc, help_, share, rivalry, balancer, agreement, p: Para
         g_ji = p.weight_alignment_threat[r] * help_[r, j, i] + p.weight_encirclement[r] * enc[r, j] * share[r, j, i]
         z = ((1 - rivalry[r, i, j]) * min(g_ij, g_ji)
              - p.alignment_cost[r] * (1 - p.agreement_effect[r] * agreement[r, i, j]))
-        out[r, i, j] = min(balancer[r, i], balancer[r, j]) * min(max(z, 0.0), 1.0)
+        out[r, i, j] = min(balancer[r, i], balancer[r, j]) * max(z, 0.0) / (1.0 + max(z, 0.0))
     return out
 
 
 def test_alignment_goal_by_hand():
-    """A*_ij = min(b_i, b_j) clip((1 - r_ij) min(G_ij, G_ji) - c_A (1 - a_eff ag_ij)), G_ij = w_S M_ij + w_E E_i g_ij
-    (w_S = weight_alignment_threat, w_E = weight_encirclement)."""
+    """A*_ij = min(b_i, b_j) z+/(1 + z+), z = (1 - r_ij) min(G_ij, G_ji) - c_A (1 - a_eff ag_ij), G_ij = w_S M_ij +
+    w_E E_i g_ij (w_S = weight_alignment_threat, w_E = weight_encirclement)."""
     p = params({"weight_alignment_threat": 2.0, "weight_encirclement": 1.0, "alignment_cost": 0.4,
                 "agreement_effect": 0.5})
     half = arr([[0.5, 0.5], [0.5, 0.5]])
     out = counterbalancing.alignment_goal(arr([0.2, 0.1]), arr([[0.0, 0.3], [0.4, 0.0]]), half,
                                           arr([[0.0, 0.2], [0.2, 0.0]]), arr([1.0, 0.5]), half, p)
     # G_01 = 0.6 + 0.2*0.5 = 0.7, G_10 = 0.8 + 0.1*0.5 = 0.85; z = 0.8*0.7 - 0.4*(1 - 0.25) = 0.26; b = 0.5
-    close(out, [[[0.0, 0.13], [0.13, 0.0]]])
+    close(out, [[[0.0, 0.5 * 0.26 / 1.26], [0.5 * 0.26 / 1.26, 0.0]]])
 
 
-def test_alignment_goal_matches_a_loop_and_clips():
-    """The docstring's A* element by element on random inputs (gains large enough to reach the clip at 1)."""
+def test_alignment_goal_matches_a_loop_and_saturates_without_pinning():
+    """The docstring's A* element by element on random inputs (gains large enough to pass 1 by far): zero where
+    the cost outweighs the gain, below min(b_i, b_j) everywhere, and still rising with the gain there."""
     rng = np.random.default_rng(21)
     p = params({"weight_alignment_threat": 4.0, "weight_encirclement": 1.0, "alignment_cost": 0.5},
                {"weight_alignment_threat": 1.0, "weight_encirclement": 3.0, "alignment_cost": 0.2})
@@ -943,7 +944,10 @@ def test_alignment_goal_matches_a_loop_and_clips():
     close(out, alignment_goal_loop(*inputs, p))
     assert np.all(out >= 0.0) and np.all(out <= 1.0)
     both, off = np.minimum(inputs[4][:, :, None], inputs[4][:, None, :]), mask[0] > 0
-    assert np.any(out[:, off] == 0.0) and np.any(out[:, off] == both[:, off])  # both ends of the clip reached
+    assert np.any(out[:, off] == 0.0) and np.all(out[:, off] < both[:, off])
+    more = counterbalancing.alignment_goal(inputs[0] * 2.0, *inputs[1:], p)  # twice the encirclement
+    up = (out > 0.0) & (inputs[0][:, :, None] > 0) & (inputs[0][:, None, :] > 0)
+    assert np.all(more[up] > out[up])  # no pinned goal: a stronger reason to align always shows
 
 
 def test_alignment_update():

@@ -41,12 +41,13 @@ def encirclement(rivalry: np.ndarray, coop: np.ndarray, power: np.ndarray) -> np
 
 def alignment_goal(encircled: np.ndarray, help_against: np.ndarray, strength_share: np.ndarray,
                    rivalry: np.ndarray, balancer: np.ndarray, agreement: np.ndarray, params: Params) -> np.ndarray:
-    """A*_ij = min(b_i, b_j) clip(z), z = (1 - r_ij) min(G_ij, G_ji) - c_A (1 - a_eff ag_ij). (R, N, N).
+    """A*_ij = min(b_i, b_j) z+/(1 + z+), z = (1 - r_ij) min(G_ij, G_ji) - c_A (1 - a_eff ag_ij). (R, N, N).
 
     G_ij = w_S M_ij + w_E E_i g_ij is what i gains from aligning with j: M_ij = g_ij sum_k T^_ik, i's threats
     times j's share of their joint strength (the demand rule's help, preferences.help_against), and the
-    encirclement i feels times that share. Both must gain, and rivals do not ally.
-    ``agreement`` is the dyad's mean agreement over domains (treaties, partnerships, pacts).
+    encirclement i feels times that share. Both must gain, and rivals do not ally. The goal approaches 1
+    without reaching it, so a stronger reason to align always shows (a clip at 1 left alignment deaf to every
+    shock where the gains were large). ``agreement`` is the dyad's mean agreement over domains.
     """
     gain = (params.weight_alignment_threat[:, None, None] * help_against
             + params.weight_encirclement[:, None, None] * (encircled[:, :, None] * strength_share))
@@ -54,7 +55,8 @@ def alignment_goal(encircled: np.ndarray, help_against: np.ndarray, strength_sha
          - params.alignment_cost[:, None, None] * (1.0 - params.agreement_effect[:, None, None] * agreement))
     both = np.minimum(balancer[:, :, None], balancer[:, None, :])
     n = rivalry.shape[1]
-    return both * np.clip(z, 0.0, 1.0) * off_diagonal(n)
+    pos = np.maximum(z, 0.0)
+    return both * (pos / (1.0 + pos)) * off_diagonal(n)
 
 
 def alignment_update(align: np.ndarray, target: np.ndarray, floor: np.ndarray, params: Params) -> np.ndarray:
