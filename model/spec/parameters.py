@@ -133,8 +133,9 @@ REGISTRY: dict[str, Parameter] = {
         # realised cooperation and institutions (model/rules/cooperation.py, model/rules/institutions.py)
         _P("build_rate", "1/quarter", 0.01, 0.5,
            "share of the gap closed per quarter when cooperation grows (institution building)", "cooperation"),
-        _P("decay_rate", "1/quarter", 0.001, 0.2,
-           "share of the gap closed per quarter when cooperation shrinks (institutional inertia)", "cooperation"),
+        _P("decay_rate", "1/quarter", 0.02, 0.3,
+           "share of the gap closed per quarter when cooperation shrinks (half-life 0.5-8.5 years: what no one "
+           "wants any more fades; institutions hold it up through their floors)", "cooperation"),
         _P("trust_memory", "1/quarter", 0.01, 0.5,
            "share of the gap to the partner's latest fulfilment closed per quarter", "cooperation"),
         _P("institution_rate", "1/quarter", 0.0, 0.5,
