@@ -967,3 +967,21 @@ def test_calibration_figures_take_their_colours_from_the_palette():
     post = posterior_figure(theta, np.full(50, 1 / 50), ["a", "b", "c"], [(0.0, 1.0)] * 3, [False] * 3, "posterior")
     assert_palette(post, "posterior")
     assert _render(fit)[:4] == _render(post)[:4] == b"\x89PNG"
+
+
+def test_a_large_posterior_shows_marginals_and_its_strongest_pairs():
+    """Beyond CORNER_MAX parameters the figure is a grid of marginals plus the most correlated pairs (a 48-way
+    corner plot is a 30 MB file nobody can read); the pair it shows first is the one built to trade off."""
+    from experiments.plots.posterior import CORNER_MAX, PAIRS, posterior_figure, strongest_pairs
+
+    rng = np.random.default_rng(1)
+    p = CORNER_MAX + 4
+    theta = rng.uniform(0.0, 1.0, (400, p))
+    theta[:, 3] = np.clip(1.0 - theta[:, 7] + rng.normal(0, 0.02, 400), 0, 1)  # a ridge: 3 and 7 trade off
+    w = np.full(400, 1 / 400)
+    first = strongest_pairs(theta, w, [False] * p, PAIRS)[0]
+    assert first[:2] == (3, 7) and first[2] < -0.9
+    fig = posterior_figure(theta, w, [f"p{k}" for k in range(p)], [(0.0, 1.0)] * p, [False] * p, "posterior")
+    assert len(fig.axes) == p + PAIRS
+    assert fig.axes[p].get_xlabel() == "p3" and fig.axes[p].get_ylabel() == "p7"
+    assert_palette(fig, "large posterior")
