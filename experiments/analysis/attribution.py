@@ -55,8 +55,9 @@ def narrowing(post: Posterior) -> pd.Series:
 
 def rests_on(effect: np.ndarray, draws: list[dict[str, float]], post: Posterior | None, top: int = 3) -> list[dict]:
     """The ``top`` parameters that explain most of the effect's spread over the draws, each with its share and,
-    given the posterior, how much the record narrowed it (``informed`` when by at least :data:`INFORMED`)."""
-    if not draws or not draws[0]:
+    given the posterior, how much the record narrowed it (``informed`` when by at least :data:`INFORMED`).
+    An effect that is the same in every draw (before a scenario's first event) rests on nothing."""
+    if not draws or not draws[0] or np.ptp(np.asarray(effect, dtype=float)) == 0.0:
         return []
     names = list(draws[0])
     theta = np.array([[d[n] for n in names] for d in draws])
