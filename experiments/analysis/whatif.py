@@ -62,11 +62,16 @@ def _key(e) -> tuple:
     return (e.step, e.quantity.name, e.op, e.value, e.id)
 
 
-def default_dates(scenario: Scenario, parent: Scenario) -> list[float]:
-    """Every fifth year from the year of the first event the scenario changes (adds or removes), and the end."""
+def changed_dates(scenario: Scenario, parent: Scenario) -> list[float]:
+    """The dates of the events the scenario adds to its parent or removes from it."""
     mine, theirs = {_key(e) for e in scenario.events}, {_key(e) for e in parent.events}
     own = [e.date for e in scenario.events if _key(e) not in theirs]
-    own += [e.date for e in parent.events if _key(e) not in mine]
+    return own + [e.date for e in parent.events if _key(e) not in mine]
+
+
+def default_dates(scenario: Scenario, parent: Scenario) -> list[float]:
+    """Every fifth year from the year of the first event the scenario changes (adds or removes), and the end."""
+    own = changed_dates(scenario, parent)
     first = int(np.floor(min(own))) if own else int(scenario.start)
     years = list(range(first, int(scenario.end), 5))
     return [float(y) for y in years if y >= scenario.start] + [float(scenario.end)]
@@ -87,6 +92,10 @@ def answer(scenario: Scenario, post: Posterior | None, draws: int, seed: int, da
     ``parent`` (default: the scenario it extends; the page passes the shipped scenario a user added events to)."""
     parent = parent or parent_of(scenario)
     _same_grid(scenario, parent)
+    if not changed_dates(scenario, parent):
+        raise InputError(scenario.path, None, "events", f"'{scenario.name}' adds no event to '{parent.name}' and "
+                         "removes none, so every effect would be exactly 0; to measure what some events do, run a "
+                         "scenario that removes or adds them (docs/scenarios.md, section 7, for the old names)")
     dates = sorted(set(dates or default_dates(scenario, parent)))
     for d in dates:
         if step_of(scenario.start, d) is None or not scenario.start <= d <= scenario.end:
