@@ -15,7 +15,7 @@ steps the reform hazard takes (``Trajectory.entered``) beside the historical one
 
 Rerun after a refit and paste the output into docs/face_validity.md:
 
-    cd /work/main && .venv/bin/python docs/face_validity.py [--draws 200] [--seed 7] [--posterior DIR]
+    .venv/bin/python docs/face_validity.py [--draws 200] [--seed 7] [--posterior DIR]
 
 The header names the posterior by the first 12 characters of the ``fingerprint`` in its ``posterior.json``.
 """

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from experiments.analysis import attribution
 from experiments.analysis.calibration import load_config
 from experiments.analysis.posterior import Settings, abc_smc
 from experiments.cli.main import main
@@ -17,7 +18,6 @@ from experiments.pipeline.experiment import load_experiment
 from experiments.pipeline.outcomes import index_paths
 from experiments.pipeline.posterior_file import read_posterior, weighted_quantile
 from model.spec.errors import InputError
-from model.spec.parameters import REGISTRY
 from model.spec.scenario import load_scenario
 
 SHORT = """\
@@ -29,7 +29,12 @@ events:
   - {date: 1992.5, quantity: Japan.constitution, set: pko_1992}
   - {date: 1996.25, quantity: agreement.China.Russia.all, set: 0.2}
 """
-TRUTH = {"alignment_rate": 0.06, "weight_alignment_threat": 2.0}
+# One parameter per coded series, so the problem is identified by construction: alignment_rate shapes China-Russia
+# alignment, build_rate Japan-NATO cooperation, each at a value where its series still responds within the 1990s
+# (Japan-NATO cooperation saturates for build_rate above about 0.15 there). With weight_alignment_threat in place
+# of build_rate, both act on alignment and trade off along a ridge once the alignment goal saturates smoothly
+# (docs/ODD.md 7.9). Both are fitted on a log prior, as in the shipped configs.
+TRUTH = {"alignment_rate": 0.06, "build_rate": 0.03}
 
 
 def write_problem(tmp: Path) -> Path:
@@ -45,7 +50,7 @@ def write_problem(tmp: Path) -> Path:
     cfg.write_text(textwrap.dedent("""\
         method: abc
         scenario: short.yaml
-        parameters: [alignment_rate, weight_alignment_threat]
+        parameters: {alignment_rate: {log: true}, build_rate: {log: true}}
         fit_window: {start: 1990, end: 1999}
         replications: 4
         seed: 7
@@ -71,9 +76,9 @@ def test_the_posterior_narrows_around_the_truth(problem):
     assert len(pops) == 5 and all(b.epsilon < a.epsilon for a, b in zip(pops[1:], pops[2:]))
     for k, name in enumerate(post.names):
         lo, med, hi = (weighted_quantile(post.theta[:, k], post.weights, q) for q in (0.05, 0.5, 0.95))
-        reg = REGISTRY[name]
         assert lo <= TRUTH[name] <= hi, (name, lo, hi)  # the truth is inside the 90 % interval
-        assert hi - lo < 0.6 * (reg.high - reg.low), (name, lo, hi)  # and the data narrowed the prior
+    narrowed = attribution.narrowing(post)  # 1 - the 90 % width over the prior's, on the prior's (log) scale
+    assert (narrowed > 1 / 3).all(), narrowed  # the data narrowed each prior by a third at least
     assert np.isclose(post.weights.sum(), 1.0) and np.all(post.weights > 0)
 
 

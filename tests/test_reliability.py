@@ -743,7 +743,10 @@ def test_sobol_alignment_is_accepted_by_the_commands_its_comment_names():
 def test_params_has_a_header_and_aligned_columns(capsys):
     rc, out, _ = cli(["params"], capsys)
     lines = out.splitlines()
-    assert rc == 0 and lines[0].split() == ["name", "default", "range", "unit", "meaning"]
+    assert rc == 0 and lines[0].split() == ["name", "default", "range", "unit", "rule", "meaning"]
+    at, end = lines[0].index("rule"), lines[0].index("meaning")  # the modules of model/rules/ that read it
+    rules = {p.stem for p in (ROOT / "model" / "rules").glob("*.py")}
+    assert all(set(line[at:end].strip().split(", ")) <= rules for line in lines[1:])
     starts = {line.index("[") for line in lines[1:]}  # the range column starts at one offset
     assert len(starts) == 1 and lines[0].index("range") == starts.pop()
     edge = lines[0].index("default") + len("default")  # defaults right-aligned under their header

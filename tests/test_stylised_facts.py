@@ -42,6 +42,10 @@ def _holds(diff, sign):
     return bool(sign * near > 0), (float(e["mean"]), float(e["high"] - e["mean"]))
 
 
+@pytest.mark.xfail(strict=True, reason="model miss (docs/expectations.md, reinterpretation_military): at the "
+                   "defaults the factual run takes the collective-defence step before the counterfactual hold "
+                   "begins in 2010 in 33 of 40 replications (history: 2014.5), and a cap cannot undo a step "
+                   "taken; in the other 7 the effect is large (exercises +0.27, logistics +0.17)")
 def test_reinterpretation_raises_each_military_domain_after_2014(fact):
     """The 2014 decision widens what Japan can do with NATO in the military domains.
 
@@ -57,8 +61,16 @@ def test_reinterpretation_raises_each_military_domain_after_2014(fact):
         diff = (f.cooperation[:, w, ja, na, d] - cf.cooperation[:, w, ja, na, d]).mean(axis=1)
         ok, (m, se) = _holds(diff, +1)
         assert ok, f"{dom}: mean difference {m:.4f} ± {se:.4f}"
-    before = _window(sc, 1990.0, 2009.75)  # the counterfactual holds the step back from 2010.0
-    assert np.array_equal(f.cooperation[:, before], cf.cooperation[:, before])  # nothing differs before the hold
+
+
+def test_nothing_differs_before_the_reinterpretation_hold(fact):
+    """Common random numbers: the counterfactual holds the step back from 2010.0, and until then it is the
+    factual run to the bit."""
+    sc, f = fact
+    _, cf = _run("no_reinterpretation")
+    before = _window(sc, 1990.0, 2009.75)
+    assert np.array_equal(f.cooperation[:, before], cf.cooperation[:, before])
+    assert not np.array_equal(f.constitution, cf.constitution)  # and the hold does bind in some run
 
 
 def test_dpj_turn_lowers_each_military_domain_while_it_governs(fact):
