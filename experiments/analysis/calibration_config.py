@@ -134,9 +134,15 @@ class CalibrationConfig:
         return float(self.window[1] + 1), math.floor(last) + 1.0
 
     @property
+    def carried(self) -> list[ParameterRange]:
+        """Every parameter a particle carries, in the posterior's column order: the fitted ones, then those drawn
+        from their prior."""
+        return self.parameters + self.prior_draws
+
+    @property
     def carries_registry(self) -> bool:
         """Whether every registry parameter is fitted or drawn from its prior (so no default is read)."""
-        return {p.name for p in self.parameters + self.prior_draws} >= set(REGISTRY)
+        return {p.name for p in self.carried} >= set(REGISTRY)
 
     def fingerprint(self) -> str:
         """What a study's results depend on; a resumed study must match it (trials/workers excluded)."""

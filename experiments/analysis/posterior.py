@@ -138,7 +138,7 @@ def _new_weights(new: np.ndarray, old: np.ndarray, old_w: np.ndarray, ranges: li
 # ----------------------------------------------------------------------------- distances (the tasks)
 def distances(config: CalibrationConfig, theta: np.ndarray, first: int) -> np.ndarray:
     """One task: the distance of each row of ``theta`` (candidates first, first+1, ...)."""
-    names = [p.name for p in _all(config)]
+    names = [p.name for p in config.carried]
     window = config.window_dates
     points = [dict(zip(names, row.tolist())) for row in theta]
     p = point_paths(config.scenario, points, config.replications, config.seed, last_date=window[1] - 0.25,
@@ -183,7 +183,7 @@ def _generation(config: CalibrationConfig, st: Settings, ev, prev: Population | 
     rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(config.seed, spawn_key=(t,))))
     n, first = st.population, t * GENERATION_KEY
     if prev is None:
-        theta = prior_sample(_all(config), n, rng)
+        theta = prior_sample(config.carried, n, rng)
         d = _evaluate(ev, config, theta, first, st.batch)
         return Population(0, theta, np.full(n, 1.0 / n), d, math.inf, n)
     eps = weighted_quantile(prev.distance, prev.weights, st.quantile)
@@ -204,11 +204,6 @@ def _generation(config: CalibrationConfig, st: Settings, ev, prev: Population | 
     k = len(config.parameters)  # the weights concern the fitted parameters; the others' proposal is their prior
     return Population(t, theta, _new_weights(theta[:, :k], prev.theta[:, :k], prev.weights, config.parameters), d,
                       eps, tried)
-
-
-def _all(config: CalibrationConfig) -> list[ParameterRange]:
-    """Every parameter a particle carries: the fitted ones first, then those drawn from their prior."""
-    return config.parameters + config.prior_draws
 
 
 def _propose(config: CalibrationConfig, prev: Population, n: int, rng: np.random.Generator) -> np.ndarray:
@@ -248,13 +243,13 @@ def _write(out: Path, config: CalibrationConfig, st: Settings, pops: list[Popula
            complete: bool = False, stopped: str = "") -> None:
     """The populations, the last one as the posterior, and the record, switched in together; ``complete`` once
     the run has finished (all generations, or stopped for low acceptance: ``stopped`` says why)."""
-    names = [p.name for p in _all(config)]
+    names = [p.name for p in config.carried]
     last = pops[-1]
     record = {
         "fingerprint": fp, "config": config.path, "scenario": config.scenario.name,
         "fit_window": list(config.window), "replications": config.replications, "seed": config.seed,
         "parameters": [{"name": p.name, "low": p.low, "high": p.high, "log": p.log, "fitted": p in config.parameters}
-                       for p in _all(config)],
+                       for p in config.carried],
         "settings": st.__dict__, "model_sha256": model_digest(), "rules_sha256": rules_digest(),
         "package_version": package_version(),
         "registry": list(REGISTRY), "complete": complete, **({"stopped": stopped} if stopped else {}),
@@ -278,7 +273,7 @@ def abc_smc(config: CalibrationConfig, st: Settings, out: str | Path, executor: 
     and ``posterior.json`` into OUT after every generation. Returns the populations."""
     say = log or (lambda msg: None)
     out = Path(out)
-    names = [p.name for p in _all(config)]
+    names = [p.name for p in config.carried]
     fp = _fingerprint(config, st)
     pops = _resume(out, names, fp)
     if pops:

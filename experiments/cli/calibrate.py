@@ -31,7 +31,7 @@ from experiments.analysis.posterior import Settings, abc_smc
 from experiments.cli.command import Command, Interrupted
 from experiments.pipeline.evaluators import EXECUTORS
 from experiments.pipeline.limits import cap_workers
-from experiments.pipeline.posterior_file import read_posterior, weighted_quantile
+from experiments.pipeline.posterior_file import read_posterior
 from experiments.plots.calibration_fit import fit_figure
 from experiments.plots.posterior import posterior_figure
 from experiments.plots.save import save_figure
@@ -102,11 +102,11 @@ def _posterior(config, out: Path, args) -> int:
     if ess < len(post.theta) / 4:
         print("  few draws carry most of the weight: summaries are rough; a larger population (--population) "
               "covers the posterior better", file=sys.stderr)
-    ranges = config.parameters + config.prior_draws  # the order of the posterior's columns
+    ranges = config.carried  # the order of the posterior's columns
     narrowed = attribution.narrowing(post)
     print(f"  {'parameter':28s} {'median':>9s} {'5 %':>9s} {'95 %':>9s} {'narrowed':>9s}   prior range")
     for k, name in enumerate(post.names):
-        q = [weighted_quantile(post.theta[:, k], post.weights, x) for x in (0.5, 0.05, 0.95)]
+        q = [post.quantile(k, x) for x in (0.5, 0.05, 0.95)]
         p = ranges[k]
         how = " log" if p.log else ""
         how += "" if k < len(config.parameters) else " (drawn from its prior, not fitted)"

@@ -6,6 +6,7 @@ from experiments.cli.command import Command
 from experiments.pipeline import defaults_file
 from experiments.pipeline.posterior_file import SHIPPED, read_posterior
 from model.spec.parameters import REGISTRY
+from model.spec.paths import ROOT
 
 
 def _defaults(args) -> int:
@@ -19,7 +20,7 @@ def _defaults(args) -> int:
         print(f"{name:28s} {p.default:10.4g} {want[name]:17.4g} {lo:9.4g} {hi:9.4g}{flag}")
     changed = [n for n, p in REGISTRY.items() if p.default != want[n]]
     if args.write and changed:
-        defaults_file.write(want, str(args.posterior or "data/posterior_1990_2025"))
+        defaults_file.write(want, str(args.posterior or SHIPPED.relative_to(ROOT)))
         print(f"wrote {len(changed)} changed default(s) to model/spec/defaults.py")
     elif changed:
         print(f"{len(changed)} default(s) differ from the posterior's summary; `alliance defaults --write` writes them")

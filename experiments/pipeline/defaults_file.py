@@ -6,10 +6,10 @@ figures (docs/calibration.md says why a median of each marginal, and what it is 
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from experiments.pipeline.posterior_file import Posterior
+from experiments.store.atomic import atomic_write
 from model.spec.defaults import DEFAULTS
 from model.spec.parameters import REGISTRY
 from model.spec.provenance import DEFAULTS_FILE
@@ -44,6 +44,5 @@ def render(values: dict[str, float], source: str) -> str:
 
 def write(values: dict[str, float], source: str, path: Path = DEFAULTS_FILE) -> None:
     """Replace the defaults file atomically (a half-written module would break every import)."""
-    tmp = path.with_suffix(".py.tmp")
-    tmp.write_text(render(values, source))
-    os.replace(tmp, path)
+    text = render(values, source)
+    atomic_write(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
