@@ -353,3 +353,35 @@ def test_every_parameter_moves_some_output():
         if not moved:
             inert.append(name)
     assert not inert, f"parameters that change no output: {inert}"
+
+
+# ---------------------------------------------------------------- 7. what the legal steps and alignment rest on
+# Written before the first run of the rules they test (exposure of a constraint by a crisis; alignment as
+# commitment), with their sources; not tuned.
+def test_without_september_11_japan_s_second_step_comes_later(tmp_path):
+    """The Anti-Terrorism Special Measures Law (October 2001; Basic Plan of 16 November 2001,
+    https://www.mofa.go.jp/policy/terrorism/measure0610.html) answered 9/11: the allies asked for logistic
+    and maritime support the 1992 law did not allow (Samuels 2007; Oros 2017). Removing the attack (the
+    crisis that exposed the constraint) leaves Japan's legal state over 2002–2006 lower than in the factual
+    run."""
+    fact = load_scenario("historical_baseline")
+    calm = _extends(tmp_path, "no_911", [], extra="remove: [september_11]\n")
+    f, c = _runs(fact, calm)
+    w = _window(fact, f, 2002, 2006)
+    ja = fact.world.index("Japan")
+    _lower(c.constitution[:, w, ja].mean(axis=1) - f.constitution[:, w, ja].mean(axis=1), "Japan's legal state")
+
+
+def test_partners_who_cannot_align_practise_less_military_cooperation(tmp_path):
+    """Snyder 1997: an alignment is an expectation of support, and partners who expect to stand together
+    practise it; China and Russia's joint exercises (from 2005) and air patrols (from 2019) followed their
+    2001 Treaty. If neither can align (balancer 0 from 1990), their military cooperation over 2010–2025 is
+    lower than in the factual run."""
+    fact = load_scenario("historical_baseline")
+    apart = _extends(tmp_path, "apart", ["{date: 1990.0, quantity: China.balancer, set: 0.0}",
+                                         "{date: 1990.0, quantity: Russia.balancer, set: 0.0}"])
+    f, a = _runs(fact, apart)
+    w = _window(fact, f, 2010, 2025)
+    cn, ru = _ix(fact, "China", "Russia")
+    mil = lambda t: t.cooperation[:, w, cn, ru][..., MILITARY].mean(axis=(1, 2))  # noqa: E731
+    _lower(mil(a) - mil(f), "China–Russia military cooperation")

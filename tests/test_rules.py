@@ -328,8 +328,10 @@ ALLIANCE3 = np.array([[0.0, 1.0, 0.5], [1.0, 0.0, 0.0], [0.5, 0.0, 0.0]])
 def test_commitment():
     """K_ij = alliance_ij e_i: an actor's own engagement commits it toward its allies."""
     e = arr([0.4, 0.9, 1.0], [0.0, 1.0, 0.5])
-    close(alliances.commitment(ALLIANCE3, e),
-          [[[0.0, 0.4, 0.2], [0.9, 0.0, 0.0], [0.5, 0.0, 0.0]], [[0.0, 0.0, 0.0], [1.0, 0.0, 0.0], [0.25, 0.0, 0.0]]])
+    expected = [[[0.0, 0.4, 0.2], [0.9, 0.0, 0.0], [0.5, 0.0, 0.0]],
+                [[0.0, 0.0, 0.0], [1.0, 0.0, 0.0], [0.25, 0.0, 0.0]]]
+    close(alliances.commitment(ALLIANCE3, e), expected)
+    close(alliances.commitment(np.stack([ALLIANCE3, ALLIANCE3]), e), expected)  # per run (alignment counted in)
 
 
 def test_abandonment():
@@ -387,14 +389,21 @@ def test_entrapment():
 
 
 def test_pull():
-    """P_ij = w_K K_ij + w_H H_ij, K_ij = alliance_ij e_i, H as in test_hedging."""
+    """P_ij = w_K max(alliance_ij, A_ij) e_i + w_H H_ij, H as in test_hedging (a treaty patron only)."""
     p = params({"weight_commitment": 2.0, "weight_hedge": 3.0})
     alliance = np.array([[0.0, 0.0, 1.0], [0.0, 0.0, 0.6], [1.0, 0.6, 0.0]])
     e = arr([1.0, 0.5, 0.4])
     fear = arr([0.3, 0.5, 0.1])
+    none = np.zeros((1, 3, 3))
     commit = alliance[None] * e[:, :, None]
-    close(alliances.pull(alliance, e, fear, p), 2.0 * commit + 3.0 * hedging_loop(fear, alliance))
-    close(alliances.pull(alliance, e, fear, p)[0, 0, 1], 3.0 * 0.18)  # no alliance: hedging alone
+    close(alliances.pull(alliance, none, e, fear, p), 2.0 * commit + 3.0 * hedging_loop(fear, alliance))
+    close(alliances.pull(alliance, none, e, fear, p)[0, 0, 1], 3.0 * 0.18)  # no alliance: hedging alone
+    aligned = arr([[0.0, 0.5, 0.4], [0.5, 0.0, 0.2], [0.4, 0.2, 0.0]])
+    out = alliances.pull(alliance, aligned, e, fear, p)
+    close(out[0, 0, 1], 2.0 * 0.5 * 1.0 + 3.0 * 0.18)  # an alignment commits as a treaty does
+    close(out[0, 1, 0], 2.0 * 0.5 * 0.5 + 3.0 * 0.18)
+    close(out[0, 2, 0], 2.0 * 1.0 * 0.4 + 3.0 * hedging_loop(fear, alliance)[0, 2, 0])  # the closer of the two
+    close(out, 2.0 * np.maximum(alliance[None], aligned) * e[:, :, None] + 3.0 * hedging_loop(fear, alliance))
 
 
 # --------------------------------------------------------------------------------------------- preferences.py
@@ -417,22 +426,26 @@ def test_help_against():
     close(m_reach, expected_reach)
 
 
-def backlash_loop(t: np.ndarray, prox: np.ndarray) -> np.ndarray:
-    """B_ij = max over third parties k of prox_ik T_kj."""
+def backlash_loop(t: np.ndarray, prox: np.ndarray, rivalry: np.ndarray) -> np.ndarray:
+    """B_ij = max over third parties k of prox_ik (1 - r_ik) T_kj."""
     r_, n = t.shape[:2]
     out = np.zeros((r_, n, n))
     for r, i, j in itertools.product(range(r_), range(n), range(n)):
-        out[r, i, j] = max([prox[i, k] * t[r, k, j] for k in third(n, i, j)], default=0.0)
+        out[r, i, j] = max([prox[i, k] * (1 - rivalry[r, i, k]) * t[r, k, j] for k in third(n, i, j)], default=0.0)
     return out
 
 
 def test_backlash():
-    """B_ij = max_k prox_ik T_kj over third parties k: a nearby actor that fears my partner (not my own fear)."""
-    t = arr([[0.0, 0.9, 0.0], [0.0, 0.0, 0.0], [0.0, 0.6, 0.0]])
+    """B_ij = max_k prox_ik (1 - r_ik) T_kj: a nearby actor that fears my partner and is not my rival."""
+    t = arr([[0.0, 0.9, 0.0], [0.0, 0.0, 0.0], [0.0, 0.6, 0.0]], [[0.0, 0.9, 0.0], [0.0, 0.0, 0.0], [0.0, 0.6, 0.0]])
     prox = np.array([[1.0, 0.0, 0.5], [0.0, 1.0, 0.2], [0.3, 0.4, 1.0]])  # not symmetric: prox_ik is pinned
-    out = preferences.backlash(t, prox)
+    rivalry = np.zeros((2, 3, 3))
+    rivalry[1, 0, 2] = rivalry[1, 2, 0] = 0.75  # run 1: 0 and 2 are rivals
+    out = preferences.backlash(t, prox, rivalry)
     close(out[0, 0, 1], 0.5 * 0.6)  # 2, half-near 0, fears 1; 0's own threat from 1 (0.9) is no backlash
-    close(out, backlash_loop(t, prox))
+    close(out[1, 0, 1], 0.5 * 0.25 * 0.6)  # a rival's fear of my partner deters me less
+    close(out, backlash_loop(t, prox, rivalry))
+    close(preferences.backlash(t, prox, np.ones((2, 3, 3))), np.zeros((2, 3, 3)))  # only rivals around: none
 
 
 def hub_loop(alliance: np.ndarray, e: np.ndarray) -> np.ndarray:
@@ -483,8 +496,11 @@ def test_dread():
     t = rng.random((2, 3, 3)) * mask
     prox = np.array([[1.0, 0.1, 0.6], [0.4, 1.0, 0.3], [0.0, 0.8, 1.0]])
     e = rng.random((2, 3))
+    rivalry = rng.random((2, 3, 3)) * mask
+    rivalry = (rivalry + np.swapaxes(rivalry, 1, 2)) / 2
     w_e, w_b = np.array([0.8, 0.0])[:, None, None], np.array([0.5, 2.0])[:, None, None]
-    close(preferences.dread(t, prox, e, p), w_e * entrapment_loop(t, prox, e) + w_b * backlash_loop(t, prox))
+    close(preferences.dread(t, prox, rivalry, e, p),
+          w_e * entrapment_loop(t, prox, e) + w_b * backlash_loop(t, prox, rivalry))
 
 
 def test_transnational_pull():
@@ -706,41 +722,74 @@ def test_orientation():
 
 
 def test_legal_pressure():
-    """P_i = max_j (1/D) sum_d (W_jid - K_ijd)^+: what the most pressing partner wants beyond i's limit."""
-    want, ceiling = np.zeros((1, 2, 2, D)), np.zeros((1, 2, 2, D))
+    """P_i = max_j (1/D) sum_d (W_jid - K_ijd)^+ min(1, C_ijd / K_ijd): demand beyond i's limit, as far as
+    practice has reached the limit."""
+    want, ceiling, coop = np.zeros((1, 2, 2, D)), np.zeros((1, 2, 2, D)), np.zeros((1, 2, 2, D))
     want[0, 1, 0] = 0.5  # 1 wants 0.5 from 0 everywhere
     ceiling[0, 0, 1, :5], ceiling[0, 0, 1, 5:] = 0.3, 0.8  # 0 may give 0.3 in half the domains
     want[0, 0, 1] = 0.2
     ceiling[0, 1, 0] = 1.0
     want[0, 0, 0] = 1.0  # an actor's own wish toward itself is no partner's demand
-    close(domestic.legal_pressure(want, ceiling), [[5 * 0.2 / D, 0.0]])
+    coop[0, 0, 1] = coop[0, 1, 0] = 0.3  # practice at the limit
+    close(domestic.legal_pressure(want, ceiling, coop), [[5 * 0.2 / D, 0.0]])
+    coop[0, 0, 1, :5] = coop[0, 1, 0, :5] = 0.15  # halfway to the limit: half the pressure
+    close(domestic.legal_pressure(want, ceiling, coop), [[5 * 0.2 * 0.5 / D, 0.0]])
+    close(domestic.legal_pressure(want, ceiling, np.zeros_like(coop)), [[0.0, 0.0]])  # no practice: none
+    ceiling[0, 0, 1, :5] = 0.0  # a limit of zero is reached
+    close(domestic.legal_pressure(want, ceiling, np.zeros_like(coop)), [[5 * 0.5 / D, 0.0]])
 
 
 def test_legal_pressure_matches_a_loop():
-    """P_i = max over partners j != i of (1/D) sum_d max(W_jid - K_ijd, 0), three actors, two runs."""
+    """P_i = max over partners j != i of (1/D) sum_d w_d max(W_jid - K_ijd, 0) min(1, C_ijd / K_ijd), three actors,
+    two runs, with and without domain weights."""
     rng = np.random.default_rng(16)
-    want, ceiling = rng.random((2, 3, 3, D)), rng.random((2, 3, 3, D))
-    expected = np.zeros((2, 3))
-    for r, i in itertools.product(range(2), range(3)):
-        expected[r, i] = max(sum(max(want[r, j, i, d] - ceiling[r, i, j, d], 0.0) for d in range(D)) / D
-                             for j in range(3) if j != i)
-    close(domestic.legal_pressure(want, ceiling), expected)
+    want, ceiling, coop = rng.random((2, 3, 3, D)), rng.random((2, 3, 3, D)), rng.random((2, 3, 3, D))
+    ceiling[0, 1, 2, 3] = 0.0
+    weight = rng.random((2, D))
+    for w in (None, weight):
+        expected = np.zeros((2, 3))
+        for r, i in itertools.product(range(2), range(3)):
+            expected[r, i] = max(
+                sum((1.0 if w is None else w[r, d]) * max(want[r, j, i, d] - ceiling[r, i, j, d], 0.0)
+                    * (min(1.0, coop[r, i, j, d] / ceiling[r, i, j, d]) if ceiling[r, i, j, d] > 0 else 1.0)
+                    for d in range(D)) / D
+                for j in range(3) if j != i)
+        close(domestic.legal_pressure(want, ceiling, coop, w), expected)
 
 
 def test_crisis():
-    """C = sum_c (X_c - X_0)^+, (R, K) -> (R, 1)."""
+    """c_d = sum_k rel_dk (X_k - X0_k)^+, (R, K) -> (R, D)."""
     p = params({"transnational_baseline": 0.1}, {"transnational_baseline": 0.5})
-    out = domestic.crisis(arr([0.3, 0.05, 0.1, 0.6], [0.3, 0.05, 0.1, 0.6]), p)
-    assert out.shape == (2, 1)
-    close(out, [[0.2 + 0.5], [0.1]])
+    levels = arr([0.3, 0.05, 0.1, 0.6], [0.3, 0.05, 0.1, 0.6])
+    out = domestic.crisis(levels, p)
+    assert out.shape == (2, D)
+    excess = np.array([[0.2, 0.0, 0.0, 0.5], [0.0, 0.0, 0.0, 0.1]])
+    close(out, preferences.transnational_pull(excess))
+    close(out[:, COLLECTIVE_DEFENCE], [0.0, 0.0])
+    close(domestic.crisis(arr([0.1, 0.1, 0.1, 0.1], [0.5, 0.5, 0.5, 0.5]), p), np.zeros((2, D)))  # at baseline
+
+
+def test_exposure():
+    """E_i = max_j sum_d c_d (W_jid - K_ijd)^+ min(1, C_ijd / K_ijd): a crisis exposes only a binding limit."""
+    p = params({"transnational_baseline": 0.1})
+    levels = arr([0.5, 0.5, 0.5, 0.5])  # every transnational threat 0.4 above its baseline
+    want, ceiling = np.zeros((1, 2, 2, D)), np.full((1, 2, 2, D), 0.3)
+    coop = np.full((1, 2, 2, D), 0.3)
+    c = domestic.crisis(levels, p)[0]
+    close(domestic.exposure(want, ceiling, coop, levels, p), [[0.0, 0.0]])  # nobody asks: nothing exposed
+    want[0, 1, 0, COLLECTIVE_DEFENCE] = 0.8  # asked for what the crisis does not concern
+    close(domestic.exposure(want, ceiling, coop, levels, p), [[0.0, 0.0]])
+    want[0, 1, 0, HADR] = 0.8
+    close(domestic.exposure(want, ceiling, coop, levels, p), [[c[HADR] * 0.5, 0.0]])
+    close(domestic.exposure(want, ceiling, coop, arr([0.1, 0.1, 0.1, 0.1]), p), [[0.0, 0.0]])  # no crisis
 
 
 def test_reform_hazard():
-    """h = rate clip(chi (b_T tau + b_A Ab + b_P P + b_C C) - b (s + 1), 0, 1) (1 - delta)."""
+    """h = rate clip(chi (b_T tau + b_A Ab + b_P P + b_C E) - b (s + 1), 0, 1) (1 - delta)."""
     p = params({"reform_threat": 10.0, "reform_abandonment": 5.0, "reform_pressure": 2.0, "reform_crisis": 4.0,
                 "reform_barrier": 3.0, "reform_rate": 0.5})
     level, fear, pressure = arr([0.5, 0.5, 0.5, 0.5]), arr([0.2, 0.2, 0.2, 0.2]), arr([0.5, 0.5, 0.5, 0.5])
-    shock = arr([0.25])  # (R, 1): the same crisis for every actor
+    shock = arr([0.25, 0.25, 0.25, 0.25])  # exposure E
     dovish = arr([0.2, 0.2, 0.2, 1.0])
     agreed = arr([1.0, 0.45, 1.0, 1.0])
     state = np.array([[0, 0, 2, 0]])

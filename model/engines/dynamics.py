@@ -96,8 +96,9 @@ def decide(s: State, world: World, params: Params, noise: np.ndarray, draws: np.
     help_any, help_reach = preferences.help_against(wide, share, world.proximity)
     want = preferences.desired(help_any, help_reach, s.transnational,
                                preferences.affinity(s.democracy, s.trust, world.alliance, s.engagement, params),
-                               alliances.pull(world.alliance, s.engagement, fear, params), s.threat,
-                               preferences.dread(s.threat, world.proximity, s.engagement, params), s.agreement, params)
+                               alliances.pull(world.alliance, s.alignment, s.engagement, fear, params), s.threat,
+                               preferences.dread(s.threat, world.proximity, s.rivalry, s.engagement, params),
+                               s.agreement, params)
     agreed, ceiling = _constraints_seen(s, world, params, level)
     return Decision(
         new={"threat": threat.update(s.threat, _threat_goal(s, world, params, strength), noise, params, mask),
@@ -111,9 +112,9 @@ def decide(s: State, world: World, params: Params, noise: np.ndarray, draws: np.
         share=share,
         standing=capabilities.standing(share, s.rivalry),
         level=level,
-        reform=domestic.reform_hazard(level, fear, domestic.legal_pressure(want, ceiling),
-                                      domestic.crisis(s.transnational, params), s.dovish, agreed, s.constitution,
-                                      params),
+        reform=domestic.reform_hazard(level, fear, domestic.legal_pressure(want, ceiling, s.cooperation),
+                                      domestic.exposure(want, ceiling, s.cooperation, s.transnational, params),
+                                      s.dovish, agreed, s.constitution, params),
         draws=draws,
         offer=np.empty_like(want),
         cap=s.constitution_cap,

@@ -1,10 +1,10 @@
 """The alliance security dilemma (Snyder 1984, 1997; Cha 1999): commitment, abandonment, entrapment.
 
-An engaged ally wants to cooperate with its allies (commitment), so a retrenching
-patron offers less. An actor fears abandonment when it is threatened and its allies
-are disengaged; two actors who share a patron and both fear abandonment by it hedge
-by cooperating with each other (Cha's quasi-alliance). An engaged partner's far-away
-conflicts carry a fear of entrapment.
+An engaged ally wants to cooperate with its allies (commitment; an informal alignment
+commits as a treaty does), so a retrenching patron offers less. An actor fears
+abandonment when it is threatened and its allies are disengaged; two actors who share
+a patron and both fear abandonment by it hedge by cooperating with each other (Cha's
+quasi-alliance). An engaged partner's far-away conflicts carry a fear of entrapment.
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from model.spec.parameters import Params
 
 
 def commitment(alliance: np.ndarray, engagement: np.ndarray) -> np.ndarray:
-    """K_ij = alliance_ij e_i: how much i's alliance with j commits it to cooperate. (R, N, N)."""
-    return alliance[None, :, :] * engagement[:, :, None]
+    """K_ij = alliance_ij e_i: how much i's alliance with j commits it to cooperate. ``alliance`` (N, N) or, with
+    alignment counted in, (R, N, N). (R, N, N)."""
+    return alliance * engagement[:, :, None]
 
 
 def abandonment(threat_level: np.ndarray, alliance: np.ndarray, engagement: np.ndarray) -> np.ndarray:
@@ -39,7 +40,12 @@ def entrapment(threat: np.ndarray, proximity: np.ndarray, engagement: np.ndarray
     return engagement[:, None, :] * max_over_others(threat[:, None, :, :] * mine)
 
 
-def pull(alliance: np.ndarray, engagement: np.ndarray, fear: np.ndarray, params: Params) -> np.ndarray:
-    """P_ij = w_K K_ij + w_H H_ij: the alliance reasons to cooperate by themselves, commitment and hedging."""
-    return (params.weight_commitment[:, None, None] * commitment(alliance, engagement)
+def pull(alliance: np.ndarray, alignment: np.ndarray, engagement: np.ndarray, fear: np.ndarray,
+         params: Params) -> np.ndarray:
+    """P_ij = w_K K_ij + w_H H_ij: the alliance reasons to cooperate by themselves, commitment and hedging.
+
+    Commitment counts a treaty alliance or a counterbalancing alignment, whichever is closer (max(a_ij, A_ij)):
+    an alignment is an expectation of support without a treaty (Snyder 1997), and partners who expect to
+    stand together practise it (China and Russia's joint exercises and patrols). Hedging needs a treaty patron."""
+    return (params.weight_commitment[:, None, None] * commitment(np.maximum(alliance[None], alignment), engagement)
             + params.weight_hedge[:, None, None] * hedging(fear, alliance))

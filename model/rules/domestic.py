@@ -7,9 +7,11 @@ step (a law, a reinterpretation, an amendment, a partnership policy) with a haza
 zero until the pressure for it passes the step's barrier, which grows with each step already
 taken. The pressure comes from what the literature names (Samuels 2007; Oros 2017; Hughes
 2015): threat, fear of abandonment (self-help), a partner's demand that presses against the
-legal limit (an ally's demand for burden-sharing; partners' contributions to NATO's
-operations; the actor's own demand enters through its threat), and crises that expose the
-constraint (transnational threats above their baseline: the Gulf War, 9/11). The step needs
+legal limit where practice has already reached it (an ally's demand for burden-sharing;
+partners' contributions to NATO's operations; the actor's own demand enters through its
+threat), and crises that expose the constraint (transnational threats above their baseline,
+counted only in the domains where a partner asks for what the limit forbids: the Gulf War,
+9/11). The step needs
 a government willing to act (hawkish) and members who agree (consensus). Steps are never
 undone here, and never go past the actor's ``constitution_cap`` (a counterfactual holds a
 step back by lowering it): tightening happens only by events. Draws come from the run's own
@@ -21,6 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from model.rules.ordered import max_partner, osum
+from model.rules.preferences import transnational_pull
 from model.spec.parameters import Params
 
 
@@ -37,23 +40,42 @@ def orientation(dovish: np.ndarray, lean: np.ndarray, threat_level: np.ndarray, 
     return np.where(elections[None, :], moved, dovish)
 
 
-def legal_pressure(want: np.ndarray, ceiling: np.ndarray) -> np.ndarray:
-    """P_i = max_j (1/D) sum_d (W_jid - K_ijd)^+: what the most pressing partner wants from the actor beyond what
-    its legal limit allows (an ally's demand for burden-sharing; partners who would contribute to NATO's
-    operations). The actor's own demand enters through its threat. (R, N, N, D) -> (R, N)."""
-    beyond = osum(np.maximum(np.swapaxes(want, 1, 2) - ceiling, 0.0), axis=3) / want.shape[3]  # (R, N, N)
-    return max_partner(beyond)
+def legal_pressure(want: np.ndarray, ceiling: np.ndarray, coop: np.ndarray,
+                   weight: np.ndarray | None = None) -> np.ndarray:
+    """P_i = max_j (1/D) sum_d w_d (W_jid - K_ijd)^+ min(1, C_ijd / K_ijd): what the most pressing partner wants
+    from the actor beyond what its legal limit allows (an ally's demand for burden-sharing; partners who would
+    contribute to NATO's operations), counted as far as practice has reached the limit (a limit of zero is
+    reached). Demand presses on a constraint that cooperation already touches: reform follows practice
+    (Oros 2017; NATO's partnership policy followed partners' years in ISAF). Each domain is weighted by
+    ``weight`` (R, D) if given (1 otherwise). The actor's own demand enters through its threat.
+    (R, N, N, D) -> (R, N)."""
+    beyond = np.maximum(np.swapaxes(want, 1, 2) - ceiling, 0.0)
+    safe = np.where(ceiling > 0.0, ceiling, 1.0)
+    beyond *= np.where(ceiling > 0.0, np.minimum(1.0, coop / safe), 1.0)
+    if weight is not None:
+        beyond *= weight[:, None, None, :]
+    return max_partner(osum(beyond, axis=3) / want.shape[3])
 
 
 def crisis(levels: np.ndarray, params: Params) -> np.ndarray:
-    """C = sum_c (X_c - X_0)^+: how far the transnational threats stand above their baseline (a crisis such as
-    the Gulf War or 9/11 that exposes what the constraint forbids). (R, K) -> (R, 1), the same for every actor."""
-    return osum(np.maximum(levels - params.transnational_baseline[:, None], 0.0), axis=1)[:, None]
+    """c_d = sum_k rel_dk (X_k - X0_k)^+: how far the transnational threats a domain concerns stand above their
+    baseline (a crisis such as the Gulf War or 9/11). (R, K) -> (R, D)."""
+    return transnational_pull(np.maximum(levels - params.transnational_baseline[:, None], 0.0))
 
 
-def reform_hazard(threat_level: np.ndarray, fear: np.ndarray, pressure: np.ndarray, shock: np.ndarray,
+def exposure(want: np.ndarray, ceiling: np.ndarray, coop: np.ndarray, levels: np.ndarray,
+             params: Params) -> np.ndarray:
+    """E_i = max_j sum_d c_d (W_jid - K_ijd)^+ min(1, C_ijd / K_ijd): a crisis exposes a constraint only where
+    a partner wants what the constraint forbids in the domains the crisis concerns (the Gulf War's 'checkbook
+    diplomacy': allies asked for a contribution Japan could not legally give). A crisis in domains where the
+    limit does not bind, or with no partner asking, exposes nothing. Summed over domains, not averaged: a crisis
+    concerns a few. (R, N)."""
+    return legal_pressure(want, ceiling, coop, crisis(levels, params)) * want.shape[3]
+
+
+def reform_hazard(threat_level: np.ndarray, fear: np.ndarray, pressure: np.ndarray, exposed: np.ndarray,
                   dovish: np.ndarray, consensus: np.ndarray, state_index: np.ndarray, params: Params) -> np.ndarray:
-    """h = rate clip(chi (b_T tau + b_A Ab + b_P P + b_C C) - b (s + 1), 0, 1) (1 - delta): the chance of the
+    """h = rate clip(chi (b_T tau + b_A Ab + b_P P + b_C E) - b (s + 1), 0, 1) (1 - delta): the chance of the
     next loosening step. (R, N).
 
     A threshold model: no step is taken while the pressure, counted as far as the members agree (chi, the
@@ -62,7 +84,7 @@ def reform_hazard(threat_level: np.ndarray, fear: np.ndarray, pressure: np.ndarr
     ``reform_rate``, damped by a dovish government. Clipping is exact, so the engines agree to the bit.
     """
     drive = (params.reform_threat[:, None] * threat_level + params.reform_abandonment[:, None] * fear
-             + params.reform_pressure[:, None] * pressure + params.reform_crisis[:, None] * shock)
+             + params.reform_pressure[:, None] * pressure + params.reform_crisis[:, None] * exposed)
     z = consensus * drive - params.reform_barrier[:, None] * (state_index + 1.0)
     return params.reform_rate[:, None] * np.clip(z, 0.0, 1.0) * (1.0 - dovish)
 

@@ -8,7 +8,8 @@ common engaged ally (the US as hub). More with an alliance commitment and when
 hedging against abandonment (model/rules/alliances.py). Less with the threat the
 partner itself poses, the domain's cost (lowered by agreements), fear of entrapment
 in an engaged partner's far-away conflicts and expected backlash from nearby
-adversaries of the partner (the last two scaled by the domain's militarisation).
+adversaries of the partner who are not the actor's own rivals (the last two scaled by
+the domain's militarisation).
 The net incentive y maps to a wish max(y,0)/(1+max(y,0)).
 """
 
@@ -32,10 +33,13 @@ def help_against(threat: np.ndarray, share: np.ndarray, proximity: np.ndarray) -
             share * sum_over_others(against * proximity[None, None, :, :]))
 
 
-def backlash(threat: np.ndarray, proximity: np.ndarray) -> np.ndarray:
-    """B_ij = max_k prox_ik T_kj: a nearby third party that fears my partner."""
+def backlash(threat: np.ndarray, proximity: np.ndarray, rivalry: np.ndarray) -> np.ndarray:
+    """B_ij = max_k prox_ik (1 - r_ik) T_kj: a nearby third party that fears my partner and whose goodwill I
+    still have to lose. Provoking a rival costs little (Snyder 1984's adversary game: what one risks with an
+    adversary is already at stake), so a rival's fear of my partner deters me less than a friend's."""
     fear_of_partner = np.swapaxes(threat, 1, 2)  # [r, j, k] = T_kj
-    return max_over_others(proximity[None, :, None, :] * fear_of_partner[:, None, :, :])
+    near = proximity[None, :, :] * (1.0 - rivalry)  # [r, i, k] = prox_ik (1 - r_ik)
+    return max_over_others(near[:, :, None, :] * fear_of_partner[:, None, :, :])
 
 
 def hub(alliance: np.ndarray, engagement: np.ndarray) -> np.ndarray:
@@ -57,10 +61,11 @@ def affinity(democracy: np.ndarray, trust: np.ndarray, alliance: np.ndarray, eng
             + params.weight_hub[:, None, None] * hub(alliance, engagement))
 
 
-def dread(threat: np.ndarray, proximity: np.ndarray, engagement: np.ndarray, params: Params) -> np.ndarray:
+def dread(threat: np.ndarray, proximity: np.ndarray, rivalry: np.ndarray, engagement: np.ndarray,
+          params: Params) -> np.ndarray:
     """Dr_ij = w_E E_ij + w_B B_ij: fear of entrapment and of backlash, scaled later by militarisation. (R, N, N)."""
     return (params.weight_entrapment[:, None, None] * alliances.entrapment(threat, proximity, engagement)
-            + params.weight_backlash[:, None, None] * backlash(threat, proximity))
+            + params.weight_backlash[:, None, None] * backlash(threat, proximity, rivalry))
 
 
 _M = MILITARY[:, None]  # (D, 1) militarisation

@@ -88,14 +88,16 @@ REGISTRY: dict[str, Parameter] = {
         _P("weight_hub", "incentive", 0.0, 3.0,
            "pull of a common engaged ally (the US as hub of both alliances)", "preferences"),
         _P("weight_commitment", "incentive", 0.0, 6.0,
-           "pull of an alliance commitment on cooperating with one's allies, times one's engagement", "alliances"),
+           "pull of an alliance commitment (a treaty or a counterbalancing alignment) on cooperating with one's "
+           "allies, times one's engagement", "alliances"),
         _P("weight_hedge", "incentive/fear", 0.0, 5.0,
            "pull between two actors who both fear abandonment by their common ally (hedging)", "alliances"),
         _P("weight_entrapment", "incentive/threat", 0.0, 3.0,
            "push of fear of entrapment in an engaged partner's far-away conflicts (times militarisation)",
            "preferences"),
         _P("weight_backlash", "incentive/threat", 0.0, 3.0,
-           "push of expected backlash from nearby adversaries of the partner (times militarisation)", "preferences"),
+           "push of expected backlash from nearby adversaries of the partner who are not one's own rivals (times "
+           "militarisation)", "preferences"),
         _P("weight_partner_threat", "incentive/threat", 0.0, 5.0,
            "push of the threat the partner itself poses to the actor (one does not arm a rival)", "preferences"),
         _P("cost_scale", "incentive", 0.0, 3.0,
@@ -122,11 +124,12 @@ REGISTRY: dict[str, Parameter] = {
         _P("reform_abandonment", "pressure/fear", 0.0, 40.0,
            "reform pressure per unit of fear of abandonment (self-help)", "domestic"),
         _P("reform_pressure", "pressure/demand", 0.0, 40.0,
-           "reform pressure per unit of a partner's demand beyond the legal limit (an ally's demand for "
-           "burden-sharing, partners' contributions)", "domestic"),
-        _P("reform_crisis", "pressure/level", 0.0, 40.0,
-           "reform pressure per unit of transnational threat above its baseline (a crisis that exposes the "
-           "constraint: the Gulf War, 9/11)", "domestic"),
+           "reform pressure per unit of a partner's demand beyond the legal limit where practice has reached it "
+           "(an ally's demand for burden-sharing, partners' contributions)", "domestic"),
+        _P("reform_crisis", "pressure/(level*demand)", 0.0, 40.0,
+           "reform pressure per unit of crisis (transnational threat above its baseline) times a partner's demand "
+           "beyond the limit in the domains it concerns (a crisis that exposes the constraint: the Gulf War, "
+           "9/11)", "domestic"),
         _P("reform_barrier", "pressure/step", 0.0, 10.0,
            "pressure a loosening step needs, per step (an amendment, the fourth step, needs four times the first's)",
            "domestic"),
